@@ -1,0 +1,81 @@
+"""Downloadable files generated from the data (one module per format).
+
+Each producer is ``produce(site, out_dir) -> list[Produced]``: it writes its
+files under ``out_dir`` (the site root) and says what it wrote. Sizes and
+checksums are added by :func:`produce_all`, so every page label is computed
+from the bytes actually written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..model import SiteData
+from ..textfmt import human_size
+
+
+@dataclass(frozen=True)
+class Produced:
+    key: str  # stable id used by templates, e.g. "form-docx"
+    path: str  # URL path below the site root, ASCII, e.g. "downloads/form-2021.docx"
+    file_name: str  # the Chinese name offered when saving (download attribute)
+    format: str  # what readers call it: Word, PDF, 日历, 名片
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Download(Produced):
+    size: int = 0
+    sha256: str = ""
+    date: dt.date | None = None
+
+    @property
+    def size_text(self) -> str:
+        return human_size(self.size)
+
+    @property
+    def facts(self) -> str:
+        """Word，23 KB，2 页"""
+        parts = [self.format, self.size_text]
+        if self.pages:
+            parts.append(f"{self.pages} 页")
+        return "，".join(parts)
+
+
+Producer = Callable[[SiteData, Path], list[Produced]]
+
+
+def producers() -> list[Producer]:
+    """Every producer, in a fixed order. Imported here so one list names them all."""
+    found: list[Producer] = []
+    for name in ("form_docx", "form_pdf", "calendar", "vcards"):
+        try:
+            module = __import__(f"{__name__}.{name}", fromlist=["produce"])
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue  # that output is not built yet
+            raise
+        found.append(module.produce)
+    return found
+
+
+def produce_all(site: SiteData, out_dir: Path, date: dt.date) -> dict[str, Download]:
+    downloads: dict[str, Download] = {}
+    for produce in producers():
+        for item in produce(site, out_dir):
+            data = (out_dir / item.path).read_bytes()
+            downloads[item.key] = Download(
+                key=item.key,
+                path=item.path,
+                file_name=item.file_name,
+                format=item.format,
+                pages=item.pages,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                date=date,
+            )
+    return downloads

@@ -1,0 +1,305 @@
+"""Declarative checks for YAML data, run directly on PyYAML nodes.
+
+Working on nodes (not on the plain values ``yaml.safe_load`` returns) keeps
+the line of every value, so each message can say ``data/x.yaml:14: path``.
+All problems are collected in a :class:`Problems` list; nothing stops at the
+first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One data error, in words a maintainer understands."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field_path = f" {self.path}" if self.path else ""
+        return f"{where}:{field_path} {self.message}"
+
+
+class DataError(Exception):
+    """Raised when one or more data files are wrong; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Problems:
+    """Collects problems for one file."""
+
+    file: str
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, node: Node | None, path: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.items.append(Problem(self.file, line, path, message))
+
+
+def line_of(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def compose_file(path: Path, shown_name: str, problems: list[Problem]) -> Node | None:
+    """Parse a YAML file into a node tree, turning syntax errors into problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(shown_name, None, "", "文件不存在（file is missing）"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(shown_name, None, "", f"不是 UTF-8 编码的文本，请用 UTF-8 保存（{exc.reason}）")
+        )
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or "格式错误"
+        problems.append(
+            Problem(shown_name, line, "", f"YAML 格式错误：{what}（常见原因：缩进不齐、冒号后缺空格、引号未配对）")
+        )
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
+        problems.append(Problem(shown_name, None, "", f"YAML 格式错误：{exc}"))
+        return None
+    if node is None:
+        problems.append(Problem(shown_name, None, "", "文件是空的"))
+    return node
+
+
+# --------------------------------------------------------------------------
+# Value types. Each ``check`` returns the Python value, or ``None`` after it
+# has recorded a problem.
+
+
+class Type:
+    label = "值"
+
+    def check(self, node: Node, path: str, out: Problems) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _scalar(node: Node, path: str, out: Problems, label: str) -> str | None:
+    if not isinstance(node, ScalarNode):
+        kind = "列表" if isinstance(node, SequenceNode) else "键值表"
+        out.add(node, path, f"应为{label}，却写成了{kind}")
+        return None
+    if node.tag == "tag:yaml.org,2002:null" or node.value.strip() == "":
+        out.add(node, path, f"不能为空，应填写{label}")
+        return None
+    return node.value
+
+
+class Text(Type):
+    """Free text. ``single_line`` rejects line breaks."""
+
+    def __init__(self, single_line: bool = True, max_len: int = 2000):
+        self.single_line = single_line
+        self.max_len = max_len
+        self.label = "文字"
+
+    def check(self, node, path, out):
+        value = _scalar(node, path, out, self.label)
+        if value is None:
+            return None
+        if node.tag == "tag:yaml.org,2002:bool" and node.style is None:
+            out.add(node, path, f"“{value}”会被 YAML 当作是/否，请加引号写成文字")
+            return None
+        value = value.strip()
+        if self.single_line and "\n" in value:
+            out.add(node, path, "应写在一行内")
+            return None
+        if len(value) > self.max_len:
+            out.add(node, path, f"太长（{len(value)} 字，最多 {self.max_len} 字）")
+            return None
+        return value
+
+
+class Pattern(Text):
+    def __init__(self, regex: str, label: str, example: str):
+        super().__init__()
+        self.regex = re.compile(regex)
+        self.label = label
+        self.example = example
+
+    def check(self, node, path, out):
+        value = Text.check(self, node, path, out)
+        if value is None:
+            return None
+        if not self.regex.fullmatch(value):
+            out.add(node, path, f"“{value}”不是有效的{self.label}，例如 {self.example}")
+            return None
+        return value
+
+
+EMAIL = Pattern(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", "电子邮箱", "tdxh622@163.com")
+# Mainland fixed lines (area code 0xx / 0xxx) and mobiles; brackets, spaces, dashes allowed.
+PHONE = Pattern(
+    r"(\(0\d{2,3}\) ?|（0\d{2,3}）|0\d{2,3}-)\d{7,8}(-\d{1,6})?|1[3-9]\d{9}",
+    "电话号码",
+    "010-51871797、(010) 68586651 或 13800000000",
+)
+URL = Pattern(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?", "网址（须以 https:// 开头）", "https://www.scimall.org.cn/")
+KEY = Pattern(r"[a-z][a-z0-9-]*", "标识（小写英文字母、数字和连字符）", "stage1")
+
+
+class Choice(Text):
+    def __init__(self, *choices: str):
+        super().__init__()
+        self.choices = choices
+        self.label = "选项"
+
+    def check(self, node, path, out):
+        value = _scalar(node, path, out, self.label)
+        if value is None:
+            return None
+        value = value.strip()
+        if value not in self.choices:
+            out.add(node, path, f"“{value}”不是可选值，只能是：{'、'.join(self.choices)}")
+            return None
+        return value
+
+
+class Date(Type):
+    label = "日期"
+
+    def check(self, node, path, out):
+        value = _scalar(node, path, out, "日期")
+        if value is None:
+            return None
+        value = value.strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            out.add(node, path, f"“{value}”不是 YYYY-MM-DD 格式的日期，例如 2021-05-08")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            out.add(node, path, f"“{value}”不是存在的日期")
+            return None
+
+
+class Integer(Type):
+    def __init__(self, minimum: int = 0, maximum: int = 10**6):
+        self.minimum, self.maximum = minimum, maximum
+
+    def check(self, node, path, out):
+        value = _scalar(node, path, out, "整数")
+        if value is None:
+            return None
+        if not re.fullmatch(r"\d+", value.strip()):
+            out.add(node, path, f"“{value}”应为整数")
+            return None
+        number = int(value)
+        if not self.minimum <= number <= self.maximum:
+            out.add(node, path, f"{number} 超出范围（{self.minimum}–{self.maximum}）")
+            return None
+        return number
+
+
+class ListOf(Type):
+    def __init__(self, item: Type, min_items: int = 0, unique: bool = False):
+        self.item, self.min_items, self.unique = item, min_items, unique
+
+    def check(self, node, path, out):
+        if not isinstance(node, SequenceNode):
+            if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+                if self.min_items == 0:
+                    return []
+            out.add(node, path, "应为列表（每项一行，以“- ”开头）")
+            return None
+        if len(node.value) < self.min_items:
+            out.add(node, path, f"至少需要 {self.min_items} 项，现在只有 {len(node.value)} 项")
+        values = []
+        for index, child in enumerate(node.value):
+            values.append(self.item.check(child, f"{path}[{index}]", out))
+        if self.unique:
+            seen: set = set()
+            for index, (child, value) in enumerate(zip(node.value, values)):
+                if value is not None and value in seen:
+                    out.add(child, f"{path}[{index}]", f"“{value}”重复出现")
+                seen.add(value)
+        return values
+
+
+@dataclass(frozen=True)
+class F:
+    """One field of a record."""
+
+    type: Type
+    required: bool = True
+    default: Any = None
+
+
+class Record(Type):
+    """A mapping with known keys; unknown keys are typos and are rejected."""
+
+    def __init__(self, fields: dict[str, F], build: Callable[..., Any] | None = None):
+        self.fields = fields
+        self.build = build
+
+    def check(self, node, path, out):
+        if not isinstance(node, MappingNode):
+            out.add(node, path, "应为键值表（每行“名称: 值”）")
+            return None
+        values: dict[str, Any] = {}
+        lines: dict[str, int] = {"": line_of(node)}
+        seen: dict[str, Node] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node)
+            child = f"{path}.{key}" if path else key
+            if key in seen:
+                out.add(key_node, child, f"重复的键，第 {line_of(seen[key])} 行已经写过")
+                ok = False
+                continue
+            seen[key] = key_node
+            if key not in self.fields:
+                hint = _closest(key, self.fields)
+                out.add(key_node, child, f"未知的键“{key}”" + (f"，是不是“{hint}”？" if hint else f"；可用的键：{', '.join(self.fields)}"))
+                ok = False
+                continue
+            lines[key] = line_of(value_node)
+            value = self.fields[key].type.check(value_node, child, out)
+            if value is None:
+                ok = False
+            values[key] = value
+        for key, spec in self.fields.items():
+            if key not in seen:
+                if spec.required:
+                    where = f"{path}.{key}" if path else key
+                    out.add(node, where, "缺少必填项")
+                    ok = False
+                else:
+                    values[key] = spec.default
+        if not ok:
+            return None
+        if self.build is None:
+            return values
+        return self.build(**values, lines=lines)
+
+
+def _closest(key: str, options) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
+    return match[0] if match else None

@@ -1,0 +1,112 @@
+"""Small formatting helpers shared by pages and downloads (no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from markupsafe import Markup
+
+from .model import Deadline, Stage
+
+# Characters that mean something to Markdown or HTML. Data values are written
+# into pages as numeric character references, so a value can never open a
+# tag, a link, emphasis or a table cell, wherever a template puts it.
+# Values never start a line in our templates, so line-start syntax (#, -, 1.)
+# needs no escaping.
+_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'*_[]|`\\{}~^"}
+
+
+def literal(value: object) -> str:
+    """Escape any value so that Markdown and HTML show it as plain text."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    text = "".join(_SPECIAL.get(c, c) for c in text)
+    return Markup(text.replace("\n", " "))
+
+
+def cn_date(day: dt.date) -> str:
+    """2021-05-08 -> 2021年5月8日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def md(day: dt.date) -> str:
+    """2021-05-08 -> 5月8日"""
+    return f"{day.month}月{day.day}日"
+
+
+def span(start: dt.date, end: dt.date) -> str:
+    """A date range as the plan writes it: 5月10日-25日, 5月26日-6月5日."""
+    if start.month == end.month:
+        return f"{md(start)}-{end.day}日"
+    return f"{md(start)}-{md(end)}"
+
+
+def stage_span(stage: Stage) -> str:
+    return span(stage.start, stage.end)
+
+
+def due_text(item: Deadline) -> str:
+    """How the official text words a deadline: 5月8日, 6月25日前, 6月底前."""
+    if item.due_kind == "before":
+        return f"{md(item.due)}前"
+    if item.due_kind == "month_end":
+        return f"{item.due.month}月底前"
+    return md(item.due)
+
+
+def weekday(day: dt.date) -> str:
+    return "星期" + "一二三四五六日"[day.weekday()]
+
+
+def phone_digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone)
+
+
+def tel_href(phone: str) -> str:
+    """(010) 68586651 -> tel:+861068586651 (mobiles keep all 11 digits)."""
+    digits = phone_digits(phone)
+    if digits.startswith("0"):
+        digits = digits[1:]
+    return f"tel:+86{digits}"
+
+
+def phone_intl(phone: str) -> str:
+    """(010) 68586651 -> +86 10 6858 6651 (for vCards and display)."""
+    digits = phone_digits(phone)
+    if digits.startswith("1") and len(digits) == 11:
+        return f"+86 {digits[:3]} {digits[3:7]} {digits[7:]}"
+    digits = digits[1:]
+    area_len = 2 if digits[:1] in "12" else 3
+    return f"+86 {digits[:area_len]} {digits[area_len:]}"
+
+
+def phone_display(phone: str) -> str:
+    """Unify to the 010-68586651 form used by the notice."""
+    digits = phone_digits(phone)
+    if digits.startswith("1") and len(digits) == 11:
+        return digits
+    area_len = 3 if digits[1:2] in "12" else 4
+    return f"{digits[:area_len]}-{digits[area_len:]}"
+
+
+def phone_as_written(phone: str) -> str:
+    """The number as the official text prints it: (010) 68586651 -> （010）68586651."""
+    return phone.replace("(", "（").replace(")", "）").replace("） ", "）")
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一 (up to 十)."""
+    return CN_NUMERALS[n - 1]
