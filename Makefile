@@ -1,0 +1,53 @@
+# Two commands matter: `make serve` (preview the site) and `make test` (every check).
+# Everything else is a step of those two.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export PYTHONPATH := scripts
+# Silence Material for MkDocs' end-of-life banner in every build command.
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: serve site check test bench system venv node lock outdated clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q --require-hashes -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+system:
+	bash scripts/setup/system-packages.sh
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: node_modules/.installed
+
+serve: venv system
+	$(PY) -m sitegen generate build/docs
+	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
+
+site: venv system
+	$(PY) -m sitegen build
+
+check: venv
+	$(PY) -m sitegen check
+
+test: venv system node
+	$(PY) -m pytest
+
+bench: venv system node
+	$(PY) -m sitegen.bench
+
+lock: venv
+	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+
+outdated: venv
+	$(PY) -m pip list --outdated
+
+clean:
+	rm -rf build site .pytest_cache
