@@ -271,9 +271,12 @@ def load_data(data_dir: Path, root: Path | None = None) -> SiteData:
             problems.append(
                 Problem(shown(extra, root), None, "", f"不认识的数据文件；data/ 中只能有：{'、'.join(FILES)}")
             )
-    if problems or any(v is None for v in parsed.values()) or len(parsed) != len(FILES):
+    # Checks across records and files run on every file that parsed, so one
+    # broken file does not hide the problems of another.
+    problems.extend(cross_check(parsed, names))
+    if problems or len(parsed) != len(FILES) or any(v is None for v in parsed.values()):
         raise DataError(problems)
-    site = SiteData(
+    return SiteData(
         document=parsed["document.yaml"],
         modules=parsed["modules.yaml"]["modules"],
         stages=parsed["stages.yaml"]["stages"],
@@ -283,43 +286,60 @@ def load_data(data_dir: Path, root: Path | None = None) -> SiteData:
         corrections=parsed["corrections.yaml"]["corrections"],
         form=parsed["form.yaml"],
     )
-    problems = cross_check(site, names)
-    if problems:
-        raise DataError(problems)
-    return site
 
 
-def cross_check(site: SiteData, names: dict[str, str]) -> list[Problem]:
-    """Checks that span records or files: order, overlap, references."""
+def cross_check(parsed: dict[str, object], names: dict[str, str]) -> list[Problem]:
+    """Checks that span records or files: order, overlap, references.
+
+    ``parsed`` maps a file name to its checked content, or to None where the
+    file had errors; each check runs when the files it needs are usable.
+    """
     problems: list[Problem] = []
 
     def add(file_name: str, line: int | None, path: str, message: str) -> None:
         problems.append(Problem(names[file_name], line, path, message))
 
-    doc = site.document
-    year = doc.date.year
-    if doc.campaign.end < doc.campaign.start:
-        add("document.yaml", doc.campaign.lines.get("end"), "campaign.end",
-            f"{doc.campaign.end} 早于开始日期 {doc.campaign.start}")
-    for key in ("holiday",):
-        value = getattr(doc, key)
-        if value.year != year:
-            add("document.yaml", doc.lines.get(key), key, f"{value} 不在活动年度 {year} 年内")
+    doc = parsed.get("document.yaml")
+    stages_file = parsed.get("stages.yaml")
+    modules_file = parsed.get("modules.yaml")
+    contacts_file = parsed.get("contacts.yaml")
+    form = parsed.get("form.yaml")
 
-    _unique(site.modules, "key", "modules", "modules.yaml", add)
-    _unique(site.stages, "key", "stages", "stages.yaml", add)
-    _unique(site.audiences, "key", "audiences", "stages.yaml", add)
-    _unique(site.deadlines, "key", "deadlines", "stages.yaml", add)
-    _unique(site.contacts, "id", "contacts", "contacts.yaml", add)
+    if modules_file:
+        _unique(modules_file["modules"], "key", "modules", "modules.yaml", add)
+    if contacts_file:
+        _unique(contacts_file["contacts"], "id", "contacts", "contacts.yaml", add)
+    if stages_file:
+        _unique(stages_file["stages"], "key", "stages", "stages.yaml", add)
+        _unique(stages_file["audiences"], "key", "audiences", "stages.yaml", add)
+        _unique(stages_file["deadlines"], "key", "deadlines", "stages.yaml", add)
+        _check_stages(stages_file, doc, add)
+        _check_deadlines(stages_file, doc, contacts_file, add)
+        if contacts_file:
+            _check_contact_audiences(contacts_file, stages_file, add)
+    if doc:
+        year = doc.date.year
+        if doc.campaign.end < doc.campaign.start:
+            add("document.yaml", doc.campaign.lines.get("end"), "campaign.end",
+                f"{doc.campaign.end} 早于开始日期 {doc.campaign.start}")
+        if doc.holiday.year != year:
+            add("document.yaml", doc.lines.get("holiday"), "holiday", f"{doc.holiday} 不在活动年度 {year} 年内")
+    if form:
+        _check_form(form, add)
+    return problems
 
+
+def _check_stages(stages_file: dict, doc, add) -> None:
     previous = None
-    for index, stage in enumerate(site.stages):
+    for index, stage in enumerate(stages_file["stages"]):
         path = f"stages[{index}]"
         if stage.end < stage.start:
             add("stages.yaml", stage.lines.get("end"), f"{path}.end",
                 f"结束日期 {stage.end} 早于开始日期 {stage.start}")
         for key in ("start", "end"):
-            value = getattr(stage, key)
+            if doc is None:
+                break
+            value, year = getattr(stage, key), doc.date.year
             if value.year != year:
                 add("stages.yaml", stage.lines.get(key), f"{path}.{key}", f"{value} 不在活动年度 {year} 年内")
             elif not doc.campaign.start <= value <= doc.campaign.end:
@@ -330,22 +350,26 @@ def cross_check(site: SiteData, names: dict[str, str]) -> list[Problem]:
                 f"开始日期 {stage.start} 与上一阶段（{previous.name}，到 {previous.end} 结束）重叠或顺序颠倒")
         previous = stage
 
-    audience_keys = {a.key for a in site.audiences}
-    contact_ids = {c.id: c for c in site.contacts}
-    for index, item in enumerate(site.deadlines):
+
+def _check_deadlines(stages_file: dict, doc, contacts_file: dict | None, add) -> None:
+    audience_keys = {a.key for a in stages_file["audiences"]}
+    contact_ids = {c.id: c for c in contacts_file["contacts"]} if contacts_file else None
+    for index, item in enumerate(stages_file["deadlines"]):
         path = f"deadlines[{index}]"
         if item.audience not in audience_keys:
             add("stages.yaml", item.lines.get("audience"), f"{path}.audience",
                 f"“{item.audience}”不是已定义的报送对象，可用：{'、'.join(sorted(audience_keys))}")
-        if item.contact not in contact_ids:
+        if contact_ids is None:
+            pass
+        elif item.contact not in contact_ids:
             add("stages.yaml", item.lines.get("contact"), f"{path}.contact",
                 f"“{item.contact}”不是 contacts.yaml 中的联系人 id，可用：{'、'.join(contact_ids)}")
         elif item.channel == "email" and not contact_ids[item.contact].emails:
             add("stages.yaml", item.lines.get("channel"), f"{path}.channel",
                 f"channel 为 email，但联系人“{item.contact}”没有填写邮箱")
-        if item.due.year != year:
-            add("stages.yaml", item.lines.get("due"), f"{path}.due", f"{item.due} 不在活动年度 {year} 年内")
-        if item.due < doc.date:
+        if doc is not None and item.due.year != doc.date.year:
+            add("stages.yaml", item.lines.get("due"), f"{path}.due", f"{item.due} 不在活动年度 {doc.date.year} 年内")
+        elif doc is not None and item.due < doc.date:
             add("stages.yaml", item.lines.get("due"), f"{path}.due",
                 f"{item.due} 早于通知的成文日期 {doc.date}")
         if item.due_kind == "month_end":
@@ -356,12 +380,19 @@ def cross_check(site: SiteData, names: dict[str, str]) -> list[Problem]:
                 add("stages.yaml", item.lines.get("due"), f"{path}.due",
                     f"due_kind 为 month_end（月底前），日期应为该月最后一天 {item.due.year}-{item.due.month:02d}-{last}")
 
-    for index, contact in enumerate(site.contacts):
+
+
+def _check_contact_audiences(contacts_file: dict, stages_file: dict, add) -> None:
+    audience_keys = {a.key for a in stages_file["audiences"]}
+    for index, contact in enumerate(contacts_file["contacts"]):
         if contact.audience not in audience_keys:
             add("contacts.yaml", contact.lines.get("audience"), f"contacts[{index}].audience",
                 f"“{contact.audience}”不是 stages.yaml 中已定义的报送对象，可用：{'、'.join(sorted(audience_keys))}")
 
-    for index, row in enumerate(site.form.basic.rows):
+
+
+def _check_form(form, add) -> None:
+    for index, row in enumerate(form.basic.rows):
         path = f"basic.rows[{index}]"
         if row.kind == "choice" and not (row.options or row.options_from):
             add("form.yaml", row.lines.get(""), path, "kind 为 choice 时须写 options 或 options_from")
@@ -373,7 +404,6 @@ def cross_check(site: SiteData, names: dict[str, str]) -> list[Problem]:
             add("form.yaml", row.lines.get(""), path, "kind 为 contact 时须写 fields")
         if row.kind != "contact" and row.fields:
             add("form.yaml", row.lines.get("fields"), f"{path}.fields", "只有 kind: contact 的行才能有 fields")
-    return problems
 
 
 def _unique(items, attr: str, list_name: str, file_name: str, add) -> None:

@@ -238,6 +238,8 @@ class ListOf(Type):
                 if value is not None and value in seen:
                     out.add(child, f"{path}[{index}]", f"“{value}”重复出现")
                 seen.add(value)
+        if any(v is None for v in values):
+            return None  # the items' problems are recorded already
         return values
 
 
