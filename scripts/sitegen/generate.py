@@ -139,7 +139,7 @@ def fingerprint(root: Path) -> str:
     for folder in sources:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(path.relative_to(folder.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(str(source_epoch(root)).encode())
     return digest.hexdigest()
 

@@ -1,0 +1,143 @@
+"""The built site shows every fact from data/, and only the current value of it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from sitegen import textfmt
+from sitegen.build import build_site
+
+
+def page_text(site_dir: Path, page: str) -> str:
+    """The visible text of a page's article, whitespace removed (CJK has no word spaces)."""
+    tree = lxml.html.parse(str(site_dir / page / "index.html" if page else site_dir / "index.html"))
+    article = tree.xpath("//article")[0]
+    for junk in article.xpath(".//a[contains(@class, 'headerlink')] | .//script"):
+        junk.drop_tree()
+    return re.sub(r"\s+", "", article.text_content())
+
+
+def page_hrefs(site_dir: Path, page: str) -> set[str]:
+    tree = lxml.html.parse(str(site_dir / page / "index.html" if page else site_dir / "index.html"))
+    return {a.get("href") for a in tree.xpath("//article//a[@href]")}
+
+
+def nows(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_every_stage_is_on_the_timeline_and_in_the_plan(built_site, site_data):
+    timeline, plan = page_text(built_site, "timeline"), page_text(built_site, "plan")
+    for stage in site_data.stages:
+        assert nows(f"{textfmt.cn_date(stage.start)}—{textfmt.cn_date(stage.end)}") in timeline
+        assert nows(stage.focus) in timeline
+        assert f"{stage.name}（{textfmt.stage_span(stage)}）" in plan
+
+
+def test_every_deadline_is_on_the_timeline_with_its_channel(built_site, site_data):
+    timeline = page_text(built_site, "timeline")
+    hrefs = page_hrefs(built_site, "timeline")
+    for item in site_data.deadlines:
+        assert textfmt.due_text(item) in timeline
+        assert textfmt.cn_date(item.due) in timeline
+        assert nows(item.what) in timeline
+        channel = site_data.channel_of(item)
+        assert (f"mailto:{channel}" if item.channel == "email" else channel) in hrefs
+
+
+def test_member_deadlines_are_on_the_home_page_and_in_the_notice(built_site, site_data):
+    home, notice = page_text(built_site, ""), page_text(built_site, "notice")
+    for item in site_data.deadlines_for("members"):
+        assert textfmt.due_text(item) in home
+        assert nows(item.what) in home
+        assert textfmt.due_text(item) in notice
+
+
+def test_every_contact_is_on_the_contacts_page_with_links(built_site, site_data):
+    text = page_text(built_site, "contacts")
+    hrefs = page_hrefs(built_site, "contacts")
+    for contact in site_data.contacts:
+        assert nows(contact.department) in text
+        for person in contact.people:
+            assert person in text
+        for phone in contact.phones:
+            assert textfmt.phone_display(phone) in text
+            assert textfmt.tel_href(phone) in {h.split("?")[0] for h in hrefs}
+        for email in contact.emails:
+            assert email in text
+            assert any(h.startswith(f"mailto:{email}") for h in hrefs)
+
+
+def _parts(text: str) -> list[str]:
+    return [nows(p) for p in text.replace("（分段）", "").split("；") if "……" not in p]
+
+
+def test_every_correction_is_listed_and_applied(built_site, site_data):
+    about = page_text(built_site, "about")
+    official = "".join(page_text(built_site, p) for p in ("notice", "plan", "form"))
+    for c in site_data.corrections:
+        for field in (c.where, c.reason):
+            assert nows(field) in about
+        assert nows(c.original) in about and nows(c.corrected) in about
+        for part in _parts(c.corrected):
+            assert part in official, f"correction not applied: {part}"
+        for original, corrected in zip(_parts(c.original), _parts(c.corrected)):
+            if original not in corrected:
+                assert original not in official, f"uncorrected text still shown: {original}"
+
+
+def test_document_metadata_block(built_site, site_data):
+    notice = page_text(built_site, "notice")
+    doc = site_data.document
+    for label, value in [
+        ("发文机关", doc.issuer),
+        ("发文字号", doc.number),
+        ("成文日期", textfmt.cn_date(doc.date)),
+        ("主送", "，".join(doc.recipients)),
+        ("附件", doc.attachment),
+    ]:
+        assert nows(label + value) in notice or (nows(label) in notice and nows(value) in notice)
+
+
+def _text_files(site_dir: Path):
+    for path in sorted(site_dir.rglob("*")):
+        if path.suffix in {".html", ".json", ".xml", ".ics", ".vcf", ".txt"}:
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_changed_date_reaches_every_page_and_the_old_one_is_gone(built_site, project_copy, tmp_path):
+    """Change 筹备方案's deadline 2021-05-08 -> 2021-05-07 in a copy of data/."""
+    stages = project_copy / "data" / "stages.yaml"
+    text = stages.read_text(encoding="utf-8")
+    assert "due: 2021-05-08" in text
+    stages.write_text(text.replace("due: 2021-05-08", "due: 2021-05-07"), encoding="utf-8")
+    changed = tmp_path / "changed-site"
+    build_site(project_copy, changed)
+
+    old_forms = ["5月8日", "2021-05-08", "2021年5月8日"]
+    new_forms = {"5月8日": "5月7日", "2021-05-08": "2021-05-07", "2021年5月8日": "2021年5月7日"}
+    showed_old = {
+        path.relative_to(built_site): [f for f in old_forms if f in body]
+        for path, body in _text_files(built_site)
+        if any(f in body for f in old_forms)
+    }
+    assert Path("index.html") in showed_old and Path("notice/index.html") in showed_old
+    assert Path("timeline/index.html") in showed_old
+    for rel, forms in showed_old.items():
+        body = (changed / rel).read_text(encoding="utf-8", errors="replace")
+        for form in forms:
+            assert new_forms[form] in body, f"{rel} lost the date instead of showing the new one"
+    for path, body in _text_files(changed):
+        for form in old_forms:
+            assert form not in body, f"old date {form} still in {path.relative_to(changed)}"
+
+
+@pytest.mark.parametrize("page", ["", "notice", "plan", "timeline", "form", "contacts", "about"])
+def test_pages_are_chinese_with_description(built_site, page):
+    html = (built_site / page / "index.html" if page else built_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in html
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
