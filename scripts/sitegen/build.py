@@ -7,6 +7,8 @@ validate → generate Markdown and downloads into a temporary folder → MkDocs
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from .generate import ROOT, generate, source_epoch
 from .load import load_data
+from .model import TIMEZONE
+from .schema import DataError
 
 # Set before MkDocs and the theme are imported (see build_environment()).
 QUIET_THEME = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -23,29 +27,58 @@ class BuildError(Exception):
     pass
 
 
-def build_environment(root: Path) -> None:
-    """Silence the theme's end-of-life banner; date the build from git, not the clock."""
+@contextlib.contextmanager
+def build_environment(root: Path):
+    """Silence the theme's end-of-life banner; date the build from git, not the clock.
+
+    SOURCE_DATE_EPOCH (honoured by MkDocs for the sitemap's lastmod and the
+    gzip header, and by ``generate`` for "last updated") is taken from the
+    environment, else from the last git commit, else from the notice's date,
+    so a copy of the sources outside git still builds the same bytes every
+    day. The variable is restored afterwards, so one build cannot date the next.
+    """
     os.environ.update(QUIET_THEME)
-    if "SOURCE_DATE_EPOCH" not in os.environ:
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if not (saved or "").isdigit():
         epoch = source_epoch(root)
+        if epoch is None:
+            epoch = notice_epoch(root)
         if epoch is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def notice_epoch(root: Path) -> int | None:
+    """Midnight (Beijing time) of the notice's date, for sources outside git."""
+    try:
+        site = load_data(root / "data", root)
+    except DataError:
+        return None  # build_site reports the errors itself
+    midnight = dt.datetime.combine(site.document.date, dt.time(), TIMEZONE)
+    return int(midnight.timestamp())
 
 
 def build_site(root: Path = ROOT, site_dir: Path | None = None) -> Path:
     root = Path(root).resolve()
     site_dir = Path(site_dir or root / "site").resolve()
-    build_environment(root)
-    load_data(root / "data", root)  # fail before any work, with every data error
-    work = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
-    try:
-        docs_dir, new_site = work / "docs", work / "site"
-        generate(docs_dir, root)
-        run_mkdocs(root, docs_dir, new_site)
-        check_output(new_site)
-        swap(new_site, site_dir)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with build_environment(root):
+        load_data(root / "data", root)  # fail before any work, with every data error
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+        try:
+            docs_dir, new_site = work / "docs", work / "site"
+            generated = generate(docs_dir, root)
+            run_mkdocs(root, docs_dir, new_site)
+            check_output(new_site, generated.downloads.values())
+            swap(new_site, site_dir)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return site_dir
 
 
@@ -69,9 +102,21 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path) -> None:
         raise BuildError(f"MkDocs 构建失败（exit {exc.code}）") from exc
 
 
-def check_output(site_dir: Path) -> None:
-    """The minimum a publishable site has; anything missing aborts the swap."""
+def check_output(site_dir: Path, downloads=()) -> None:
+    """The minimum a publishable site has; anything missing aborts the swap.
+
+    Every download the pages link to must be in the site with the very bytes
+    whose size and checksum the pages state.
+    """
+    import hashlib
+
     missing = [p for p in ("index.html", "404.html", "sitemap.xml", "search/search_index.json") if not (site_dir / p).is_file()]
+    for item in downloads:
+        path = site_dir / item.path
+        if not path.is_file():
+            missing.append(item.path)
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != item.sha256:
+            raise BuildError(f"下载文件 {item.path} 与页面上标注的大小和校验值不一致")
     if missing:
         raise BuildError(f"构建结果不完整，缺少：{', '.join(missing)}")
 
@@ -83,6 +128,11 @@ def swap(new_site: Path, site_dir: Path) -> None:
         shutil.rmtree(old)
     if site_dir.exists():
         site_dir.rename(old)
-    new_site.rename(site_dir)
+    try:
+        new_site.rename(site_dir)
+    except OSError:
+        if old.exists() and not site_dir.exists():
+            old.rename(site_dir)  # put the previous site back
+        raise
     if old.exists():
         shutil.rmtree(old)
