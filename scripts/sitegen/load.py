@@ -6,6 +6,7 @@ listing every problem found, each with file, line and field path.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .model import (
@@ -135,6 +136,8 @@ STAGES = Record(
                         "channel": F(Choice(*CHANNELS)),
                         "contact": F(KEY),
                         "note": F(Text(), required=False),
+                        "short": F(Text(max_len=12), required=False),
+                        "word_limit": F(Integer(1, 100000), required=False),
                     },
                     Deadline,
                 ),
@@ -379,6 +382,12 @@ def _check_deadlines(stages_file: dict, doc, contacts_file: dict | None, add) ->
             if item.due.day != last:
                 add("stages.yaml", item.lines.get("due"), f"{path}.due",
                     f"due_kind 为 month_end（月底前），日期应为该月最后一天 {item.due.year}-{item.due.month:02d}-{last}")
+        if item.word_limit is not None:
+            for key in ("what", "format"):
+                stated = re.findall(r"(\d+)\s*字", getattr(item, key))
+                if any(int(n) != item.word_limit for n in stated):
+                    add("stages.yaml", item.lines.get(key), f"{path}.{key}",
+                        f"写的是“{'、'.join(n + '字' for n in stated)}”，与 word_limit: {item.word_limit} 不一致")
 
 
 

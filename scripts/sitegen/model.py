@@ -112,7 +112,14 @@ class Deadline:
     channel: str
     contact: str
     note: str | None = None
+    short: str | None = None  # 简称 for e-mail subjects and file names, e.g. 筹备方案
+    word_limit: int | None = None  # 字数上限 stated by the text, e.g. 2000
     lines: dict[str, int] = _lines()
+
+    @property
+    def mail_subject(self) -> str:
+        """The suggested e-mail subject: 【筹备方案】单位名称 (the sender replaces 单位名称)."""
+        return f"【{self.short or self.what}】单位名称"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def environment(docs_dir: Path) -> jinja2.Environment:
         due=textfmt.due_text,
         weekday=textfmt.weekday,
         tel=lambda p: Markup(textfmt.tel_href(p)),
+        mailto=lambda address, subject=None, body=None: Markup.escape(textfmt.mailto_href(address, subject, body)),
         phone=textfmt.phone_display,
         phone_as_written=textfmt.phone_as_written,
         size=textfmt.human_size,

@@ -72,6 +72,14 @@ def tel_href(phone: str) -> str:
     return f"tel:+86{digits}"
 
 
+def mailto_href(address: str, subject: str | None = None, body: str | None = None) -> str:
+    """mailto: URI (RFC 6068) with a percent-encoded (UTF-8) subject and body."""
+    from urllib.parse import quote
+
+    query = [f"{name}={quote(value, safe='')}" for name, value in (("subject", subject), ("body", body)) if value]
+    return f"mailto:{address}" + ("?" + "&".join(query) if query else "")
+
+
 def phone_intl(phone: str) -> str:
     """(010) 68586651 -> +86 10 6858 6651 (for vCards and display)."""
     digits = phone_digits(phone)

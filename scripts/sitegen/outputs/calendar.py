@@ -1,0 +1,173 @@
+"""Calendar files (RFC 5545, made with ``icalendar``): one per audience.
+
+Member units (报学会) and CAST's direct reporters (报中国科协) have different
+deadlines, so each audience gets its own file: a reader subscribes to the
+dates that are theirs and never to the other set. Both files hold the three
+stages (as all-day spans) and the holiday; each deadline is an all-day event
+on its due date with a reminder three days before.
+
+Everything is derived from the data, including DTSTAMP (the notice date), so
+the same data always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from icalendar import Alarm, Calendar, Event
+
+from ..model import TIMEZONE, Deadline, SiteData, Stage
+from ..textfmt import cn_date, due_text, phone_display, stage_span
+from . import Produced
+
+# Namespace of every UID; together with the data keys it makes UIDs stable
+# across builds and unique across the files of this site.
+UID_DOMAIN = "kjgzzr.crs-tdxh.github.io"
+REMINDER_DAYS = 3
+# Clock time of the reminder on that day: an all-day event starts at 00:00,
+# so "three days before, at 09:00" is a trigger of -P2DT15H.
+REMINDER_AT = dt.time(9, 0)
+# Events land in a reader's own calendar among other things: say what they belong to.
+EVENT_PREFIX = "科技工作者日·"
+PRODID = "-//中国铁道学会//2021全国科技工作者日活动网站//ZH"
+
+
+def slug(site: SiteData) -> str:
+    return f"kjgzzr-{site.document.holiday.year}"
+
+
+def uid(site: SiteData, kind: str, key: str) -> str:
+    return f"{slug(site)}-{kind}-{key}@{UID_DOMAIN}"
+
+
+def path_for(site: SiteData, audience: str) -> str:
+    return f"downloads/{slug(site)}-{audience}.ics"
+
+
+def calendar_name(site: SiteData, audience: str) -> str:
+    doc = site.document
+    return f"{doc.holiday.year}年全国科技工作者日·{site.audience(audience).short}"
+
+
+def dtstamp(site: SiteData) -> dt.datetime:
+    """The notice date, 00:00 Beijing time, in UTC: fixed by the data, never the clock."""
+    issued = dt.datetime.combine(site.document.date, dt.time(0, 0), tzinfo=TIMEZONE)
+    return issued.astimezone(dt.timezone.utc)
+
+
+def _event(site: SiteData, kind: str, key: str, summary: str, start: dt.date, end_inclusive: dt.date,
+           description: str, categories: list[str]) -> Event:
+    event = Event()
+    event.add("uid", uid(site, kind, key))
+    event.add("dtstamp", dtstamp(site))
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    # All-day events: DTEND is the day after the last day (RFC 5545 3.6.1).
+    event.add("dtend", end_inclusive + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("description", description)
+    event.add("categories", categories)
+    return event
+
+
+def stage_event(site: SiteData, stage: Stage) -> Event:
+    doc = site.document
+    description = "\n".join(
+        [
+            f"{stage.name}（{stage_span(stage)}）：{stage.focus}",
+            f"适用于：全部参与单位（{'；'.join(a.name for a in site.audiences)}）。",
+            f"依据：{doc.parent.short_issuer}《{doc.parent.title}》（{doc.parent.number}）“四、阶段性安排”。",
+        ]
+    )
+    return _event(site, "stage", stage.key, f"{EVENT_PREFIX}{stage.name}（{stage_span(stage)}）", stage.start, stage.end,
+                  description, ["活动阶段"])
+
+
+def holiday_event(site: SiteData) -> Event:
+    doc = site.document
+    description = f"{cn_date(doc.holiday)}是{doc.holiday_edition}。节日主题：{doc.theme}。"
+    return _event(site, "day", "holiday", f"全国科技工作者日（{doc.theme}）", doc.holiday, doc.holiday,
+                  description, ["节日"])
+
+
+def reminder_trigger() -> dt.timedelta:
+    """Offset from the (midnight) start of the due day to the reminder."""
+    return -dt.timedelta(days=REMINDER_DAYS) + dt.timedelta(hours=REMINDER_AT.hour, minutes=REMINDER_AT.minute)
+
+
+def deadline_summary(item: Deadline) -> str:
+    return f"{EVENT_PREFIX}{item.what}截止（{due_text(item)}）"
+
+
+def deadline_description(site: SiteData, item: Deadline) -> str:
+    audience = site.audience(item.audience)
+    contact = site.contact(item.contact)
+    if item.channel == "email":
+        channel = f"发送至邮箱 {site.channel_of(item)}"
+    else:
+        channel = f"上传至“{site.document.platform.name}” {site.channel_of(item)}"
+    phones = "、".join(phone_display(p) for p in contact.phones)
+    lines = [
+        f"适用于：{audience.name}（{audience.short}，报{audience.sends_to}）。",
+        f"报送内容：{item.what}",
+        f"截止：{due_text(item)}（{cn_date(item.due)}）",
+        f"格式：{item.format}",
+        f"报送方式：{channel}",
+        f"联系人：{contact.name} {'、'.join(contact.people)}，电话 {phones}",
+    ]
+    if item.note:
+        lines.append(f"说明：{item.note}")
+    lines.append(f"依据：{audience.source}")
+    return "\n".join(lines)
+
+
+def deadline_event(site: SiteData, item: Deadline) -> Event:
+    audience = site.audience(item.audience)
+    event = _event(site, "due", item.key, deadline_summary(item), item.due, item.due,
+                   deadline_description(site, item), ["截止时间", audience.short])
+    alarm = Alarm()
+    alarm.add("uid", uid(site, "alarm", item.key))
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"{REMINDER_DAYS}天后截止：{item.what}（{due_text(item)}）")
+    alarm.add("trigger", reminder_trigger())
+    event.add_component(alarm)
+    return event
+
+
+def build_calendar(site: SiteData, audience: str) -> Calendar:
+    doc = site.document
+    who = site.audience(audience)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", calendar_name(site, audience))
+    cal.add("x-wr-caldesc", f"{doc.issuer}{doc.number}：三个活动阶段和{who.short}（{who.name}）的报送截止时间。"
+                            f"日期为北京时间，以正式印发文本为准。")
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for stage in site.stages:
+        cal.add_component(stage_event(site, stage))
+    cal.add_component(holiday_event(site))
+    for item in site.deadlines_for(audience):
+        cal.add_component(deadline_event(site, item))
+    return cal
+
+
+def produce(site: SiteData, out_dir: Path) -> list[Produced]:
+    made: list[Produced] = []
+    for audience in site.audiences:
+        rel = path_for(site, audience.key)
+        target = Path(out_dir) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(build_calendar(site, audience.key).to_ical())
+        made.append(
+            Produced(
+                key=f"ics-{audience.key}",
+                path=rel,
+                file_name=f"{calendar_name(site, audience.key)}.ics",
+                format="日历",
+            )
+        )
+    return made
