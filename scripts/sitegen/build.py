@@ -55,13 +55,13 @@ def build_environment(root: Path):
 
 
 def notice_epoch(root: Path) -> int | None:
-    """Midnight (Beijing time) of the notice's date, for sources outside git."""
+    """Noon (Beijing time) of the notice's date, for sources outside git: the same day in UTC and in Beijing."""
     try:
         site = load_data(root / "data", root)
     except DataError:
         return None  # build_site reports the errors itself
-    midnight = dt.datetime.combine(site.document.date, dt.time(), TIMEZONE)
-    return int(midnight.timestamp())
+    noon = dt.datetime.combine(site.document.date, dt.time(12), TIMEZONE)
+    return int(noon.timestamp())
 
 
 def build_site(root: Path = ROOT, site_dir: Path | None = None) -> Path:
