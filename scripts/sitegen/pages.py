@@ -9,6 +9,7 @@ template marks trusted markup with ``|safe`` only for HTML it builds itself.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -60,20 +61,97 @@ def render_pages(site: SiteData, docs_dir: Path, context: dict) -> dict[str, str
         try:
             pages[rel] = env.get_template(rel).render(base)
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(f"{exc.filename or 'docs/' + rel}", exc.lineno, "", f"模板语法错误：{exc.message}"))
-        except jinja2.UndefinedError as exc:
-            line = _template_line(exc)
-            problems.append(Problem(f"docs/{rel}", line, "", f"占位符引用了不存在的数据：{exc.message}"))
+            where = _shown(exc.filename, docs_dir) if exc.filename else f"docs/{rel}"
+            problems.append(
+                Problem(where, exc.lineno, "", f"模板语法错误：{exc.message}（检查 {{{{ }}}} 和 {{% %}} 是否成对、拼写是否正确）")
+            )
+        except Exception as exc:  # noqa: BLE001 - any runtime error in a page is the page's error
+            filename, line = _template_frame(exc)
+            where = _shown(filename, docs_dir) if filename else f"docs/{rel}"
+            placeholder = _placeholder(filename, line, exc)
+            if isinstance(exc, jinja2.UndefinedError):
+                message = _undefined_message(exc.message or "", base)
+            else:
+                message = f"页面模板出错：{type(exc).__name__}: {exc}"
+            problems.append(Problem(where, line, placeholder, message))
     if problems:
         raise DataError(problems)
     return pages
 
 
-def _template_line(exc: BaseException) -> int | None:
-    """The template line of a Jinja runtime error (Jinja rewrites the traceback)."""
-    tb, line = exc.__traceback__, None
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line of a Jinja runtime error (Jinja rewrites the traceback).
+
+    The innermost template frame wins, so an error inside an included partial
+    names the partial, not the page that includes it.
+    """
+    tb, found = exc.__traceback__, (None, None)
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith((".md", ".j2")):
-            line = tb.tb_lineno
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".md", ".j2")):
+            found = (name, tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return found
+
+
+def _shown(filename: str, docs_dir: Path) -> str:
+    """A template's path as the maintainer sees it in the repository (docs/x.md, scripts/...)."""
+    path = Path(filename)
+    for base in (docs_dir.parent, TEMPLATES.parents[2]):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']+)'")
+_UNDEFINED = re.compile(r"'([^']+)' is undefined")
+
+
+def _undefined_message(raw: str, base: dict) -> str:
+    """Jinja's "'x object' has no attribute 'y'" in words, with the likely intended name."""
+    import difflib
+
+    from . import model
+
+    match = _NO_ATTRIBUTE.search(raw)
+    if match:
+        owner, name = match.groups()
+        cls = getattr(model, owner, None)
+        options = _members(cls) if cls else []
+        close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+        hint = f"，是不是“{close[0]}”？" if close else (f"；可用：{'、'.join(options)}" if options else "")
+        return f"占位符引用了不存在的数据：“{name}”不是 {owner} 的一项{hint}"
+    match = _UNDEFINED.search(raw)
+    if match:
+        name = match.group(1)
+        close = difflib.get_close_matches(name, list(base), n=1, cutoff=0.6)
+        hint = f"，是不是“{close[0]}”？" if close else f"；可用：{'、'.join(base)}"
+        return f"占位符引用了不存在的名字“{name}”{hint}"
+    return f"占位符引用了不存在的数据：{raw}"
+
+
+def _members(cls: type) -> list[str]:
+    """Fields first (in data order), then helper methods, of a model class."""
+    import dataclasses
+
+    names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else []
+    names += [n for n in dir(cls) if not n.startswith("_") and n not in names]
+    return [n for n in names if n != "lines"]
+
+
+def _placeholder(filename: str | None, line: int | None, exc: BaseException) -> str:
+    """The ``{{ … }}`` on the failing line that names the missing item, as the field of the error."""
+    if not filename or not line:
+        return ""
+    try:
+        text = Path(filename).read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+    found = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text)
+    match = _NO_ATTRIBUTE.search(str(exc)) or _UNDEFINED.search(str(exc))
+    if match:
+        name = match.groups()[-1]
+        found = [f for f in found if re.search(rf"\b{re.escape(name)}\b", f)] or found
+    return found[0] if len(found) >= 1 and (match or len(found) == 1) else ""
