@@ -6,23 +6,62 @@ Run from the repository root with ``PYTHONPATH=scripts`` (the Makefile does).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .generate import ROOT
-from .schema import DataError
+from .schema import DataError, Problem
 
 
-def report(exc: DataError, fmt: str) -> None:
-    for problem in exc.problems:
-        if fmt == "github":
-            line = f",line={problem.line}" if problem.line else ""
-            text = f"{problem.path} {problem.message}".strip().replace("%", "%25").replace("\n", "%0A")
-            print(f"::error file={problem.file}{line},title=数据错误::{text}")
-        else:
+def _escape_data(text: str) -> str:
+    """Escape a workflow-command message (GitHub: %, CR, LF)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """Escape a workflow-command property value (also : and ,)."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Problem) -> str:
+    """One ``::error file=…,line=…,title=…::…`` line: GitHub shows it on that line of the pull request."""
+    props = [f"file={_escape_property(problem.file)}"]
+    if problem.line:
+        props.append(f"line={problem.line}")
+    title = f"数据错误：{problem.path}" if problem.path else "数据错误"
+    props.append(f"title={_escape_property(title)}")
+    return f"::error {','.join(props)}::{_escape_data(str(problem))}"
+
+
+def report(exc: DataError, fmt: str, command: str = "check") -> None:
+    count = len(exc.problems)
+    outcome = "网站未更新（site/ left unchanged）" if command == "build" else "请按提示修改后再运行 make check"
+    summary = f"共 {count} 处错误，{outcome}。"
+    if fmt == "github":
+        for problem in exc.problems:
+            print(github_annotation(problem))
+        print(summary)
+        write_step_summary(exc.problems, summary)
+    else:
+        for problem in exc.problems:
             print(problem, file=sys.stderr)
-    if fmt != "github":
-        print(f"\n共 {len(exc.problems)} 处错误，网站未更新（{len(exc.problems)} error(s); site/ left unchanged）。", file=sys.stderr)
+        print(f"\n{summary}", file=sys.stderr)
+
+
+def write_step_summary(problems: list[Problem], summary: str) -> None:
+    """On GitHub Actions, also list the errors as a table on the run's summary page."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+
+    def cell(text: object) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["### 数据检查未通过", "", summary, "", "| 文件 | 行 | 字段 | 问题 |", "| --- | --- | --- | --- |"]
+    lines += [f"| {cell(p.file)} | {p.line or ''} | {cell(p.path)} | {cell(p.message)} |" for p in problems]
+    with open(target, "a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             site_dir = build_site(args.root, args.site_dir)
             print(f"网站已构建：{site_dir}")
     except DataError as exc:
-        report(exc, args.format)
+        report(exc, args.format, args.command)
         return 1
     except Exception as exc:  # BuildError and the like: one clear line, non-zero exit
         from .build import BuildError
