@@ -34,8 +34,10 @@ serve: venv system
 site: venv system
 	$(PY) -m sitegen build
 
+# FORMAT=github prints data errors as pull-request annotations (see .github/workflows/pr.yml).
+FORMAT ?= text
 check: venv
-	$(PY) -m sitegen check
+	$(PY) -m sitegen --format $(FORMAT) check
 
 test: venv system node
 	$(PY) -m pytest
@@ -46,8 +48,10 @@ bench: venv system node
 lock: venv
 	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
 
-outdated: venv
+# Shows newer releases than the pins; exit status 0 either way (npm outdated exits 1 when any is found).
+outdated: venv node
 	$(PY) -m pip list --outdated
+	npm outdated || true
 
 clean:
 	rm -rf build site .pytest_cache
