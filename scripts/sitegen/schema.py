@@ -57,27 +57,54 @@ def line_of(node: Node) -> int:
     return node.start_mark.line + 1
 
 
+class _AliasError(yaml.MarkedYAMLError):
+    pass
+
+
+class _DataLoader(yaml.SafeLoader):
+    """SafeLoader without aliases: ``*name`` could make a small file expand into a huge or endless tree."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasError(None, None, f"alias *{event.anchor}", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def compose_file(path: Path, shown_name: str, problems: list[Problem]) -> Node | None:
-    """Parse a YAML file into a node tree, turning syntax errors into problems."""
+    """Parse a YAML file into a node tree, turning every failure into a problem with its line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(shown_name, None, "", "文件不存在（file is missing）"))
         return None
+    except OSError as exc:
+        problems.append(Problem(shown_name, None, "", f"无法读取文件：{exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         problems.append(
-            Problem(shown_name, None, "", f"不是 UTF-8 编码的文本，请用 UTF-8 保存（{exc.reason}）")
+            Problem(shown_name, line, "",
+                    "不是 UTF-8 编码的文本（可能是用 GBK/ANSI 保存的），请在编辑器中改用 UTF-8 编码保存")
         )
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_DataLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "格式错误"
+        line, message = _explain_yaml_error(exc, text)
+        problems.append(Problem(shown_name, line, "", f"YAML 格式错误：{message}"))
+        return None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         problems.append(
-            Problem(shown_name, line, "", f"YAML 格式错误：{what}（常见原因：缩进不齐、冒号后缺空格、引号未配对）")
+            Problem(shown_name, line, "", f"YAML 格式错误：含有不可见的控制字符（{code}），请删除这一行中的特殊字符后重新输入")
         )
+        return None
+    except RecursionError:
+        problems.append(Problem(shown_name, None, "", "YAML 格式错误：括号嵌套太深，无法读取"))
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
         problems.append(Problem(shown_name, None, "", f"YAML 格式错误：{exc}"))
@@ -85,6 +112,53 @@ def compose_file(path: Path, shown_name: str, problems: list[Problem]) -> Node |
     if node is None:
         problems.append(Problem(shown_name, None, "", "文件是空的"))
     return node
+
+
+def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """PyYAML's English error as a line and a sentence a maintainer can act on."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    at = mark.line + 1 if mark else None
+    lines = text.splitlines()
+
+    def line_text(number: int | None) -> str:
+        return lines[number - 1] if number and 0 < number <= len(lines) else ""
+
+    if isinstance(exc, _AliasError):
+        return at, f"本站数据不使用 YAML 别名（{problem}），请把内容直接写出来"
+    if "'\\t'" in problem or "\t" in problem:
+        return at, "这一行用了 Tab 键缩进或分隔；YAML 只能用空格，请把 Tab 换成空格"
+    if "could not find expected ':'" in problem and exc.context_mark is not None:
+        # The key that lacks its colon is where the scan started, not where it gave up.
+        number = exc.context_mark.line + 1
+        return number, _missing_colon(line_text(number))
+    if "mapping values are not allowed here" in problem:
+        return at, "值里有“冒号+空格”，请给整个值加上英文引号（\"…\"），或把冒号改成全角“：”"
+    if "found unexpected end of stream" in problem and "quoted scalar" in context:
+        start = exc.context_mark.line + 1 if exc.context_mark else at
+        return start, "引号没有配对：这一行开始的引号一直没有结束"
+    if "found unknown escape character" in problem:
+        return at, "双引号里的反斜杠“\\”后跟了无效字符；去掉反斜杠，或改用单引号"
+    if "expected a single document" in problem or "found unexpected document separator" in problem:
+        return at, "文件中只能有一份数据，请删除“---”分隔线"
+    if "duplicate anchor" in problem or "undefined alias" in problem:
+        return at, "本站数据不使用 YAML 锚点（&）和别名（*）"
+    if "expected <block end>" in problem or "did not find expected key" in problem \
+            or "did not find expected '-' indicator" in problem or "sequence entries are not allowed here" in problem:
+        return at, f"缩进不齐：同一层的各行应对齐，子项比上一级多缩进两个空格（{problem}）"
+    if "unclosed" in problem or "expected ',' or" in problem:
+        return at, f"方括号 [ ] 或花括号 {{ }} 没有配对（{problem}）"
+    return at, f"{problem or context or '无法读取'}（常见原因：缩进不齐、冒号后缺空格、引号未配对）"
+
+
+def _missing_colon(line: str) -> str:
+    stripped = line.strip()
+    if "：" in stripped and ":" not in stripped:
+        return f"“{stripped}”用了全角冒号“：”；名称后面要用英文冒号“:”再加一个空格，例如 due: 2021-05-08"
+    if re.match(r"^(- )?[A-Za-z_][\w-]*:\S", stripped):
+        return f"“{stripped}”的冒号后缺少空格；应写成“名称: 值”，冒号后加一个空格"
+    return f"“{stripped}”不是“名称: 值”的形式；列表中的每一项要以“- ”开头，并与上下行对齐"
 
 
 # --------------------------------------------------------------------------
@@ -188,7 +262,7 @@ class Date(Type):
         if value is None:
             return None
         value = value.strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             out.add(node, path, f"“{value}”不是 YYYY-MM-DD 格式的日期，例如 2021-05-08")
             return None
         try:
@@ -206,7 +280,7 @@ class Integer(Type):
         value = _scalar(node, path, out, "整数")
         if value is None:
             return None
-        if not re.fullmatch(r"\d+", value.strip()):
+        if not re.fullmatch(r"[0-9]+", value.strip()):
             out.add(node, path, f"“{value}”应为整数")
             return None
         number = int(value)
@@ -268,10 +342,14 @@ class Record(Type):
         seen: dict[str, Node] = {}
         ok = True
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node)
+            if not isinstance(key_node, ScalarNode):
+                out.add(key_node, path, "名称应为一个词（例如 name），不能是列表或键值表")
+                ok = False
+                continue
+            key = key_node.value
             child = f"{path}.{key}" if path else key
             if key in seen:
-                out.add(key_node, child, f"重复的键，第 {line_of(seen[key])} 行已经写过")
+                out.add(key_node, child, f"重复的键：第 {line_of(seen[key])} 行已经写过“{key}”，请删掉其中一行")
                 ok = False
                 continue
             seen[key] = key_node
