@@ -20,6 +20,7 @@ from .load import load_data
 from .model import TIMEZONE, SiteData
 from .outputs import Download, produce_all
 from .pages import render_pages
+from .textfmt import due_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,7 +68,8 @@ def timeline_data(site: SiteData) -> dict:
             {"key": s.key, "name": s.name, "start": s.start.isoformat(), "end": s.end.isoformat()} for s in site.stages
         ],
         "deadlines": [
-            {"key": d.key, "audience": d.audience, "what": d.what, "due": d.due.isoformat()} for d in site.deadlines
+            {"key": d.key, "audience": d.audience, "what": d.what, "due": d.due.isoformat(), "due_text": due_text(d)}
+            for d in site.deadlines
         ],
     }
 

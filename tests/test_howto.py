@@ -1,0 +1,118 @@
+"""如何报送 and the contact links: steps, address, dates and limits come from the
+data; mailto: links carry a percent-encoded subject; tel: links are +86."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from sitegen import textfmt
+from sitegen.load import load_data
+from sitegen.schema import DataError
+
+
+def html_of(built_site: Path, page: str) -> str:
+    return (built_site / page / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def mailtos(html: str) -> list[tuple[str, dict]]:
+    found = []
+    for href in re.findall(r'href="(mailto:[^"]+)"', html):
+        parts = urlsplit(unescape(href))
+        found.append((unquote(parts.path), {k: v[0] for k, v in parse_qs(parts.query).items()}))
+    return found
+
+
+def test_howto_is_in_the_nav_after_timeline_and_linked_from_home(built_site):
+    home = html_of(built_site, "")
+    assert 'href="howto/"' in home
+    nav = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"', home) or re.findall(
+        r'<a href="([^"]+)" class="md-nav__link', home)
+    order = [h.strip("./") for h in nav]
+    assert "timeline" in order and "howto" in order
+    assert order.index("howto") == order.index("timeline") + 1
+
+
+def test_howto_walks_through_both_submissions(built_site, site_data):
+    html = html_of(built_site, "howto")
+    text = text_of(html)
+    assert "不是公文原文" in text
+    form = site_data.form
+    for step in ("填写", "单位盖章", "扫描成PDF", "Word", "盖章PDF", "发到这个邮箱", "截止时间"):
+        assert step in text
+    for d in site_data.deadlines_for("members"):
+        assert d.what in text
+        assert textfmt.due_text(d) in text and textfmt.weekday(d.due) in text
+        assert f'id="{d.key}"' in html
+        # The address with a prefilled, percent-encoded subject.
+        address = site_data.channel_of(d)
+        assert (address, {"subject": d.mail_subject}) in mailtos(html)
+        assert "%E3%80%90" in html  # 【 percent-encoded, not raw, in the href
+        assert d.mail_subject in text
+        assert f"单位名称-{d.short}.docx" in text and f"单位名称-{d.short}（盖章）.pdf" in text
+    # The limits, from the data.
+    assert f"约{len(site_data.stages)}项" in text and "原则上每个阶段1项" in text
+    assert f"{form.plan.word_limit}字以内" in text
+    cast_limit = next(d.word_limit for d in site_data.deadlines_for("cast") if d.word_limit)
+    assert f"合计{cast_limit}字以内" in text
+    for element in form.plan.elements:
+        assert element in text
+    # What happens afterwards.
+    assert site_data.document.platform.name in text
+    assert "遴选、审核" in text and "通报表扬" in text
+
+
+def test_contacts_page_mailto_subjects_and_tel_links(built_site, site_data):
+    html = html_of(built_site, "contacts")
+    links = mailtos(html)
+    for d in site_data.deadlines:
+        if d.channel == "email":
+            assert (site_data.channel_of(d), {"subject": d.mail_subject}) in links
+    for contact in site_data.contacts:
+        for phone in contact.phones:
+            href = textfmt.tel_href(phone)
+            assert re.fullmatch(r"tel:\+86\d{9,11}", href)
+            assert f'href="{href}"' in html
+
+
+def test_mailto_href_encodes_subject_and_body():
+    href = textfmt.mailto_href("a@b.cn", "【筹备方案】单位名称", "第一行\n&二?")
+    assert href.startswith("mailto:a@b.cn?subject=%E3%80%90")
+    parts = urlsplit(href)
+    assert parse_qs(parts.query) == {"subject": ["【筹备方案】单位名称"], "body": ["第一行\n&二?"]}
+    assert textfmt.mailto_href("a@b.cn") == "mailto:a@b.cn"
+
+
+def test_word_limit_must_agree_with_the_text(project_copy):
+    stages = project_copy / "data" / "stages.yaml"
+    text = stages.read_text(encoding="utf-8")
+    assert "word_limit: 2000" in text
+    stages.write_text(text.replace("word_limit: 2000", "word_limit: 1500"), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_data(project_copy / "data", project_copy)
+    messages = [p for p in info.value.problems if "word_limit" in p.message]
+    assert messages, info.value
+    problem = messages[0]
+    lines = stages.read_text(encoding="utf-8").splitlines()
+    assert problem.file == "data/stages.yaml"
+    assert re.fullmatch(r"deadlines\[\d+\]\.(what|format)", problem.path)
+    assert "2000字" in lines[problem.line - 1]
+
+
+def test_word_limit_must_be_a_number(project_copy):
+    stages = project_copy / "data" / "stages.yaml"
+    text = stages.read_text(encoding="utf-8")
+    stages.write_text(text.replace("word_limit: 2000", "word_limit: 两千"), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_data(project_copy / "data", project_copy)
+    problem = next(p for p in info.value.problems if p.path.endswith("word_limit"))
+    assert problem.file == "data/stages.yaml"
+    assert "word_limit: 两千" in stages.read_text(encoding="utf-8").splitlines()[problem.line - 1]
