@@ -84,14 +84,20 @@
     return "mailto:" + address + "?subject=" + encodeURIComponent(subject) + "&body=" + encodeURIComponent(body);
   }
 
-  function makeHint(link, data) {
+  function makeHint(links, data, id) {
     var box = document.createElement("div");
     box.className = HINT_CLASS;
+    box.id = id;
     box.setAttribute("role", "note");
 
-    var name = fileName(link);
+    var names = [];
+    for (var i = 0; i < links.length; i++) {
+      var n = fileName(links[i]);
+      if (links[i].hasAttribute("download") && n && names.indexOf(n) < 0) names.push(n);
+    }
+    var what = names.length ? "“" + names.join("”、“") + "”" : (links.length > 1 ? "这些文件" : "这个文件");
     var text = document.createElement("p");
-    text.textContent = "在微信里可能无法下载" + (link.hasAttribute("download") && name ? "“" + name + "”" : "这个文件") +
+    text.textContent = "在微信里可能无法下载" + what +
       "：请点右上角“···”，选择“在浏览器中打开”后再下载；或复制本页链接，粘贴到手机浏览器打开。";
     box.appendChild(text);
 
@@ -106,6 +112,7 @@
     status.setAttribute("aria-live", "polite");
     button.addEventListener("click", function () {
       var url = pageUrl();
+      status.textContent = "";
       copyText(url).then(function (ok) {
         status.textContent = ok ? "已复制" : "未能自动复制，请长按地址栏复制：" + url;
       });
@@ -115,11 +122,12 @@
     box.appendChild(actions);
 
     if (data && data.mailbox && data.mailbox.address) {
+      var label = names.length ? names.join("、") : fileName(links[0]) || document.title;
       var mail = document.createElement("p");
       mail.appendChild(document.createTextNode("仍无法下载，可发邮件至 "));
       var a = document.createElement("a");
-      a.href = mailto(data.mailbox.address, "【索取文件】" + (name || document.title),
-        "您好！我在微信中无法下载“" + (name || "文件") + "”，请将该文件发送到本邮箱。\n页面：" + pageUrl() + "\n单位名称：");
+      a.href = mailto(data.mailbox.address, "【索取文件】" + label,
+        "您好！我在微信中无法下载“" + label + "”，请将文件发送到本邮箱。\n页面：" + pageUrl() + "\n单位名称：");
       a.textContent = data.mailbox.address;
       mail.appendChild(a);
       mail.appendChild(document.createTextNode("（" + data.mailbox.office + "）索取。"));
@@ -128,34 +136,61 @@
     return box;
   }
 
-  /* Put the hint after the block that holds the link (one hint per block). */
-  function place(link, hint) {
-    var block = link.closest("li, dd, td, p, section, div") || link;
+  /* Where a link's hint goes. A list made only of download links gets one
+   * hint after the list; any other link gets it right after the sentence
+   * that holds it (after its paragraph, or inside its list item / cell
+   * before any nested list). Returns [anchor element, insert function]. */
+  function spot(link) {
+    var item = link.closest("li");
+    var list = item && item.parentElement;
+    if (list && /^(UL|OL)$/.test(list.tagName)) {
+      var all = true;
+      for (var i = 0; i < list.children.length; i++) {
+        var links = list.children[i].querySelectorAll("a[href]");
+        var has = false;
+        for (var j = 0; j < links.length; j++) has = has || isDownload(links[j]);
+        all = all && has;
+      }
+      if (all) return [list, function (hint) { list.parentNode.insertBefore(hint, list.nextSibling); }];
+    }
+    var block = link.closest("li, dd, td, p, section, div") || link.parentNode;
     if (block.tagName === "P") {
-      if (block.nextElementSibling && block.nextElementSibling.classList.contains(HINT_CLASS)) return false;
-      block.parentNode.insertBefore(hint, block.nextSibling);
-    } else {
+      return [block, function (hint) { block.parentNode.insertBefore(hint, block.nextSibling); }];
+    }
+    return [block, function (hint) {
       var before = null;
-      for (var i = 0; i < block.children.length; i++) {
-        var child = block.children[i];
-        if (child.classList.contains(HINT_CLASS)) return false;
-        // Right after the sentence with the link, before a nested list or block.
-        if (!before && /^(UL|OL|DL|DIV|TABLE|P)$/.test(child.tagName) &&
-            (link.compareDocumentPosition(child) & Node.DOCUMENT_POSITION_FOLLOWING) && !child.contains(link)) {
-          before = child;
-        }
+      for (var k = 0; k < block.children.length && !before; k++) {
+        var child = block.children[k];
+        if (/^(UL|OL|DL|DIV|TABLE|P)$/.test(child.tagName) && !child.contains(link) &&
+            (link.compareDocumentPosition(child) & Node.DOCUMENT_POSITION_FOLLOWING)) before = child;
       }
       block.insertBefore(hint, before);
-    }
-    return true;
+    }];
   }
 
   function run() {
     if (!inWeChat()) return;
+    if (document.querySelector("." + HINT_CLASS)) return;  // already done for this page
     var data = readData();
+    var groups = [];
     var links = document.querySelectorAll("main a[href], article a[href]");
     for (var i = 0; i < links.length; i++) {
-      if (isDownload(links[i])) place(links[i], makeHint(links[i], data));
+      if (!isDownload(links[i])) continue;
+      var where = spot(links[i]);
+      var group = null;
+      for (var g = 0; g < groups.length && !group; g++) if (groups[g].anchor === where[0]) group = groups[g];
+      if (!group) groups.push(group = { anchor: where[0], insert: where[1], links: [] });
+      group.links.push(links[i]);
+    }
+    for (var n = 0; n < groups.length; n++) {
+      var id = HINT_CLASS + "-" + (n + 1);
+      groups[n].insert(makeHint(groups[n].links, data, id));
+      // Each download link points at its hint, for screen readers too.
+      for (var m = 0; m < groups[n].links.length; m++) {
+        var link = groups[n].links[m];
+        var described = link.getAttribute("aria-describedby");
+        link.setAttribute("aria-describedby", described ? described + " " + id : id);
+      }
     }
   }
 

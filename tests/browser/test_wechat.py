@@ -18,17 +18,17 @@ CHROME_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36"
 )
-# Pages with download links: the calendar (首页, 时间安排), the cards (联系方式).
-PAGES = ["", "timeline/", "contacts/"]
+# Pages with download links: calendar (首页, 时间安排), cards (联系方式), the sample table (样表, 如何报送).
+PAGES = ["", "timeline/", "contacts/", "form/", "howto/"]
 
 DOWNLOAD_LINKS = """() => Array.from(document.querySelectorAll('main a[href]')).filter(a =>
   !a.closest('.wechat-hint') && (a.hasAttribute('download') || /(^|\\/)downloads\\//.test(a.getAttribute('href'))))"""
 
-# For each download link: is there a hint right in its block (or right after its paragraph)?
+# Download links whose aria-describedby does not name a visible hint on the page.
 LINKS_WITHOUT_HINT = """() => (%s)().filter(a => {
-  const block = a.closest('li, dd, td, p, section, div');
-  if (block.tagName === 'P') return !(block.nextElementSibling && block.nextElementSibling.classList.contains('wechat-hint'));
-  return !block.querySelector(':scope > .wechat-hint');
+  const ids = (a.getAttribute('aria-describedby') || '').split(/\\s+/);
+  return !ids.some(id => { const h = document.getElementById(id);
+    return h && h.classList.contains('wechat-hint') && h.offsetParent !== null; });
 }).map(a => a.getAttribute('href'))""" % DOWNLOAD_LINKS
 
 
