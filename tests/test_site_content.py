@@ -141,3 +141,18 @@ def test_pages_are_chinese_with_description(built_site, page):
     html = (built_site / page / "index.html" if page else built_site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh"' in html
     assert re.search(r'<meta name="description" content="[^"]+">', html)
+
+
+def test_heading_anchors_keep_their_chinese_text(built_site):
+    tree = lxml.html.parse(str(built_site / "plan" / "index.html"))
+    # Markdown headings (the official title carries a fixed id of its own).
+    headings = tree.xpath("//article//*[self::h2 or self::h3][@id][not(contains(@class, 'official__title'))]")
+    assert len(headings) >= 10
+    for h in headings:
+        text = "".join(h.itertext()).replace("#", "")
+        expected = re.sub(r"[^\w]", "", text).lower()
+        assert h.get("id") == expected, (h.get("id"), text)
+    # A link to a Chinese anchor on another page resolves (the plan links to about.md#勘误记录).
+    about = lxml.html.parse(str(built_site / "about" / "index.html"))
+    assert about.xpath("//*[@id='勘误记录']")
+    assert tree.xpath("//article//a[@href='../about/#勘误记录']")
