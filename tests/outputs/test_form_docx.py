@@ -1,0 +1,206 @@
+"""The sample table as Word: read back with python-docx and opened by LibreOffice.
+
+Page set-up after GB/T 9704-2012, the East-Asian font named on every run,
+every label and option of data/form.yaml, tick boxes, writable cells,
+page-number field, fixed zip dates; LibreOffice opens it and lays it out on
+the announced number of pages, page for page like the PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+from docx.shared import Mm
+
+from formfiles import (
+    docx_file, expected_labels, libreoffice_pdf, pdf_file, pdf_pages, pdf_text, produced, squash, tool,
+)
+from sitegen.model import TIMEZONE
+from sitegen.outputs import form_docx, form_layout
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def document():
+    return docx.Document(str(docx_file()))
+
+
+def all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                parts.append(cell.text)
+    return "\n".join(parts)
+
+
+def runs_of(element):
+    return list(element.iter(f"{W}r"))
+
+
+def test_produce_reports_a_stable_ascii_url_and_the_chinese_file_name(site_data):
+    item, path, _ = produced()["form-docx"]
+    assert item.key == "form-docx" and item.format == "Word"
+    assert item.path == f"downloads/form-{site_data.document.date.year}.docx" and item.path.isascii()
+    assert item.file_name == site_data.form.file_name + ".docx"
+    assert path.read_bytes()[:2] == b"PK"
+
+
+def test_page_is_a4_portrait_with_gbt9704_margins(document):
+    section = document.sections[0]
+    mm = lambda length: round(length / Mm(1), 1)  # noqa: E731
+    assert (mm(section.page_width), mm(section.page_height)) == (210.0, 297.0)
+    assert (mm(section.top_margin), mm(section.left_margin)) == (37.0, 28.0)
+    text_width = mm(section.page_width - section.left_margin - section.right_margin)
+    text_height = mm(section.page_height - section.top_margin - section.bottom_margin)
+    assert (text_width, text_height) == (156.0, 225.0)
+    assert len(document.sections) == 1
+
+
+def test_every_run_names_its_east_asian_font(document):
+    parts = [document.element.body]
+    section = document.sections[0]
+    for story in (section.footer, section.even_page_footer, section.header, section.even_page_header):
+        parts.append(story._element)
+    allowed = {role.word[0] for role in form_layout.FONTS.values()}
+    runs = [r for part in parts for r in runs_of(part)]
+    assert len(runs) > 50
+    for run in runs:
+        fonts = run.find(f"{W}rPr/{W}rFonts")
+        assert fonts is not None, f"run without fonts: {run.xpath('string(.)')!r}"
+        assert fonts.get(qn("w:eastAsia")) in allowed, run.xpath("string(.)")
+        assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:eastAsia"))
+
+
+def test_title_is_xiaobiaosong_and_body_is_fangsong_16pt(document, site_data):
+    def font_and_size(paragraph):
+        run = paragraph.runs[0]._r
+        return run.find(f"{W}rPr/{W}rFonts").get(qn("w:eastAsia")), paragraph.runs[0].font.size.pt
+
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    title = paragraphs[0]
+    assert squash(title.text) == squash(site_data.form.title)
+    assert font_and_size(title) == ("方正小标宋简体", 22.0)
+    note = next(p for p in paragraphs if p.text == site_data.form.basic.note)
+    assert font_and_size(note) == ("仿宋_GB2312", 16.0)
+    for paragraph in paragraphs:  # outside tables: nothing below 三号 (16 pt)
+        assert paragraph.runs[0].font.size.pt >= 16, paragraph.text
+
+
+def test_font_table_offers_the_fallbacks(document):
+    part = next(p for p in document.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    alt = {f.get(qn("w:name")): f.find(qn("w:altName")).get(qn("w:val")) for f in root.findall(qn("w:font"))}
+    assert alt["方正小标宋简体"] == "宋体"
+    assert alt["仿宋_GB2312"] == "仿宋"
+
+
+def test_table_text_is_at_least_12pt_and_tables_fit_the_text_block(document):
+    for table in document.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) <= round(156 / 25.4 * 1440) + 1
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        for run in runs_of(table._tbl):
+            size = run.find(f"{W}rPr/{W}sz")
+            assert int(size.get(qn("w:val"))) >= 24, run.xpath("string(.)")
+
+
+def test_one_basic_table_and_one_activity_table_per_stage(document, site_data):
+    assert len(document.tables) == 1 + len(site_data.stages)
+    for table, stage in zip(document.tables[1:], site_data.stages):
+        labels = [row.cells[0].text for row in table.rows]
+        assert labels == site_data.form.plan.elements
+    captions = [p.text for p in document.paragraphs if site_data.form.plan.table_title in p.text]
+    assert [any(s.name in c for c in captions) for s in site_data.stages] == [True] * len(site_data.stages)
+
+
+def test_every_label_and_option_of_the_definition_is_in_the_file(document, site_data):
+    text = squash(all_text(document))
+    missing = [label for label in expected_labels(site_data) if squash(label) not in text]
+    assert not missing
+
+
+def test_choices_are_tick_boxes(document, site_data):
+    basic = squash("\n".join(c.text for row in document.tables[0].rows for c in row.cells))
+    boxes = 0
+    for row in site_data.form.basic.rows:
+        for option in site_data.form_options(row):
+            assert f"□{option}" in basic
+        boxes += len(site_data.form_options(row)) + (1 if row.other_blank else 0)
+    # merged cells repeat their text in python-docx's grid view: count on the XML instead
+    assert "".join(t.text for t in document.tables[0]._tbl.iter(qn("w:t"))).count("□") == boxes
+
+
+def test_rows_are_tall_enough_to_write_in_and_do_not_split(document):
+    for table in document.tables:
+        for row in table.rows:
+            tr_pr = row._tr.trPr
+            assert tr_pr.find(qn("w:cantSplit")) is not None
+            assert row.height_rule is not None and row.height >= Mm(9.5)
+
+
+def test_footer_has_a_page_field_between_dashes(document):
+    section = document.sections[0]
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer in (section.footer, section.even_page_footer):
+        xml = footer._element
+        assert "PAGE" in "".join(t.text for t in xml.iter(qn("w:instrText")))
+        text = "".join(t.text or "" for t in xml.iter(qn("w:t")))
+        assert text.startswith("— ") and text.endswith(" —")
+
+
+def test_properties_and_zip_dates_come_from_the_data(document, site_data):
+    props = document.core_properties
+    nine_am = dt.datetime.combine(site_data.document.date, dt.time(9), TIMEZONE)
+    assert props.created.replace(tzinfo=dt.timezone.utc) == nine_am
+    assert props.modified == props.created
+    assert props.title == site_data.form.title and props.author == site_data.document.issuer
+    with zipfile.ZipFile(io.BytesIO(docx_file().read_bytes())) as z:
+        names = z.namelist()
+        assert names[0] == "[Content_Types].xml"
+        d = site_data.document.date
+        assert {info.date_time for info in z.infolist()} == {(d.year, d.month, d.day, 0, 0, 0)}
+        assert not [n for n in names if "thumbnail" in n or n.startswith("customXml")]
+
+
+def test_two_renders_are_byte_identical(site_data, tmp_path):
+    first = form_docx.produce(site_data, tmp_path / "a")[0]
+    second = form_docx.produce(site_data, tmp_path / "b")[0]
+    assert (tmp_path / "a" / first.path).read_bytes() == (tmp_path / "b" / second.path).read_bytes()
+    assert (tmp_path / "a" / first.path).read_bytes() == docx_file().read_bytes()
+
+
+# --- LibreOffice ---------------------------------------------------------------------
+def test_libreoffice_opens_it_on_the_announced_number_of_pages(site_data):
+    item = produced()["form-docx"][0]
+    rendered = libreoffice_pdf()
+    assert pdf_pages(rendered) == item.pages == 1 + len(site_data.stages)
+    info = tool("pdfinfo", str(rendered))
+    assert "595.3" in info and "841.89" in info  # A4 in points
+
+
+def test_libreoffice_shows_every_label(site_data):
+    text = squash(pdf_text(libreoffice_pdf()))
+    missing = [label for label in expected_labels(site_data) if squash(label) not in text]
+    assert not missing
+
+
+def test_word_and_pdf_match_page_for_page(site_data):
+    """Each heading, caption and page number sits on the same page in both files."""
+    word, pdf = libreoffice_pdf(), pdf_file()
+    assert pdf_pages(word) == pdf_pages(pdf)
+    form = site_data.form
+    markers = [form.basic.heading, form.basic.note, form.plan.heading, form.plan.instructions]
+    markers += [f"{form.plan.table_title}{n}" for n in "一二三四五六七八九十"[: len(site_data.stages)]]
+    for page in range(1, pdf_pages(pdf) + 1):
+        in_word, in_pdf = squash(pdf_text(word, page)), squash(pdf_text(pdf, page))
+        for marker in markers:
+            assert (squash(marker) in in_word) == (squash(marker) in in_pdf), (page, marker)
+        assert f"—{page}—" in in_word and f"—{page}—" in in_pdf

@@ -1,0 +1,77 @@
+"""The sample table's download links on 样表 and 首页, and one definition feeding HTML, DOCX and PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+import docx
+import pytest
+
+from formfiles import pdf_pages, pdf_text, squash
+from sitegen import check
+from sitegen.build import build_site
+from sitegen.outputs import form_docx, form_pdf
+from sitegen.textfmt import human_size
+
+LINK = re.compile(r'<a download="(?P<name>[^"]+)" href="(?P<href>[^"]+)">(?P<label>[^<]+)</a>(?P<after>.*?)</li>', re.S)
+
+
+def links(page_html: str) -> dict[str, re.Match]:
+    return {m["href"].rsplit("/", 1)[-1]: m for m in LINK.finditer(page_html)}
+
+
+@pytest.mark.parametrize("page", ["form/index.html", "index.html"])
+def test_links_carry_format_size_pages_date_and_checksum(built_site, site_data, page):
+    found = links((built_site / page).read_text(encoding="utf-8"))
+    for module, word in ((form_docx, "Word"), (form_pdf, "PDF")):
+        rel = module.url_path(site_data)
+        match = found[rel.rsplit("/", 1)[-1]]
+        target = Path(urljoin(f"file://{built_site}/{page}", match["href"])[len("file://"):])
+        assert target == built_site / rel and target.is_file()
+        data = target.read_bytes()
+        pages = pdf_pages(built_site / form_pdf.url_path(site_data))
+        assert html.unescape(match["label"]) == f"样表（{word}，{human_size(len(data))}，{pages} 页）"
+        assert html.unescape(match["name"]) == site_data.form.file_name + module.EXTENSION
+        after = html.unescape(match["after"])
+        assert hashlib.sha256(data).hexdigest() in after
+        assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日生成", after)
+
+
+def test_check_mode_renders_without_downloads_and_without_dead_links(root, monkeypatch):
+    rendered = {}
+    real = check.render_pages
+
+    def capture(*args, **kwargs):
+        rendered.update(real(*args, **kwargs))
+        return rendered
+
+    monkeypatch.setattr(check, "render_pages", capture)
+    check.check_all(root)
+    for name in ("form.md", "index.md"):
+        assert "downloads/form-" not in rendered[name]
+
+
+def test_a_module_renamed_in_data_changes_html_docx_and_pdf(project_copy, site_data, tmp_path):
+    old = site_data.modules[0].name
+    new = "凝心聚力测试"
+    modules = project_copy / "data" / "modules.yaml"
+    text = modules.read_text(encoding="utf-8")
+    assert text.count(f"name: {old}") == 1
+    modules.write_text(text.replace(f"name: {old}", f"name: {new}"), encoding="utf-8")
+
+    site_dir = build_site(project_copy, tmp_path / "site")
+
+    page = (site_dir / "form" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index('id="form-basic"') : page.index("</table>", page.index('id="form-basic"'))]
+    assert new in table and old not in table
+
+    word = docx.Document(str(site_dir / form_docx.url_path(site_data)))
+    cells = squash("".join(t.text for t in word.tables[0]._tbl.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")))
+    assert f"□{new}" in cells and old not in cells
+
+    text = squash(pdf_text(site_dir / form_pdf.url_path(site_data)))
+    assert f"□{new}" in text and old not in text

@@ -1,0 +1,109 @@
+"""The sample table as PDF: real text, every font embedded and subset, A4, ≤ 300 KB,
+dates and identifier from the data, and a clear stop when no Chinese font exists."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from formfiles import ROOT, expected_labels, pdf_file, pdf_pages, pdf_text, produced, squash, tool
+from sitegen.build import BuildError
+from sitegen.outputs import form_layout, form_pdf
+
+
+def test_produce_reports_a_stable_ascii_url_and_the_chinese_file_name(site_data):
+    item, path, _ = produced()["form-pdf"]
+    assert item.key == "form-pdf" and item.format == "PDF"
+    assert item.path == f"downloads/form-{site_data.document.date.year}.pdf" and item.path.isascii()
+    assert item.file_name == site_data.form.file_name + ".pdf"
+    assert path.read_bytes().startswith(b"%PDF-")
+
+
+def test_a4_pages_as_announced_and_small():
+    item, path, _ = produced()["form-pdf"]
+    info = tool("pdfinfo", str(path))
+    assert re.search(r"Page size:\s+595\.2\d* x 841\.8\d* pts \(A4\)", info)
+    assert pdf_pages(path) == item.pages == produced()["form-docx"][0].pages
+    assert path.stat().st_size <= form_pdf.MAX_BYTES == 300 * 1024
+
+
+def test_every_label_is_searchable_text(site_data):
+    text = squash(pdf_text(pdf_file()))
+    missing = [label for label in expected_labels(site_data) if squash(label) not in text]
+    assert not missing
+
+
+def test_page_numbers_between_dashes():
+    for page in range(1, pdf_pages(pdf_file()) + 1):
+        assert f"—{page}—" in squash(pdf_text(pdf_file(), page))
+
+
+def test_all_fonts_are_embedded_subset_chinese_fonts():
+    lines = tool("pdffonts", str(pdf_file())).splitlines()[2:]
+    assert lines, "no fonts in the PDF"
+    known = [re.sub(r"[\s_-]", "", n).lower() for role in form_layout.FONTS.values() for n in role.candidates]
+    for line in lines:
+        name, emb, sub, uni = re.match(r"(\S+)\s.*?\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", line).groups()
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), line
+        base = re.sub(r"[\s_-]", "", name.split("+", 1)[-1]).lower()
+        assert any(k in base for k in known), f"{name} is not one of the CJK faces"
+
+
+def test_metadata_and_identifier_come_from_the_data(site_data):
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf_file()))
+    meta = reader.metadata
+    d = site_data.document.date
+    assert meta["/CreationDate"] == meta["/ModDate"] == f"D:{d:%Y%m%d}090000+08'00"
+    assert meta["/Title"] == site_data.form.title
+    assert meta["/Author"] == site_data.document.issuer
+    assert reader.trailer["/ID"][0] == form_pdf.identifier(form_layout.form_layout(site_data)).decode()
+
+
+def test_two_renders_are_byte_identical(site_data, tmp_path):
+    item = form_pdf.produce(site_data, tmp_path)[0]
+    assert (tmp_path / item.path).read_bytes() == pdf_file().read_bytes()
+
+
+def test_fonts_are_chosen_from_what_is_installed():
+    fonts = form_pdf.choose_fonts({"仿宋_GB2312", "黑体", "Noto Serif CJK SC", "Noto Sans CJK SC"})
+    assert fonts["body"] == ("仿宋_GB2312", 400)
+    assert fonts["heading"] == ("黑体", 400)
+    assert fonts["title"] == ("Noto Serif CJK SC", 700)  # no 小标宋 or 宋体: a bold Song face stands in
+    assert form_pdf.choose_fonts({"方正小标宋简体", "仿宋"})["title"] == ("方正小标宋简体", 400)
+    only_noto = form_pdf.choose_fonts({"Noto Serif CJK SC"})
+    assert only_noto["heading"] == only_noto["body"] == ("Noto Serif CJK SC", 400)
+
+
+def test_without_a_chinese_font_the_producer_stops_with_a_clear_message(site_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(form_pdf, "font_lister", lambda: {"DejaVu Sans", "DejaVu Serif"})
+    with pytest.raises(BuildError, match="make system") as caught:
+        form_pdf.produce(site_data, tmp_path)
+    assert "中文字体" in str(caught.value)
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_without_a_chinese_font_the_build_command_fails(tmp_path):
+    """End to end: fontconfig sees no font at all, `sitegen generate` exits non-zero and says why."""
+    empty = tmp_path / "fonts"
+    empty.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><dir>{empty}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "PYTHONPATH": str(ROOT / "scripts")}
+    run = subprocess.run(
+        [sys.executable, "-m", "sitegen", "--root", str(ROOT), "generate", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert run.returncode != 0
+    assert "中文字体" in run.stderr and "make system" in run.stderr
+    assert not (tmp_path / "out" / "downloads").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
