@@ -383,28 +383,23 @@ def form_layout(site: SiteData) -> FormLayout:
     instructions = Paragraph(form.plan.instructions, "body", keep_with_next=True, role="instructions")
     captions = [activity_caption(site, i) for i in range(1, len(site.stages) + 1)]
     limit = Paragraph(limit_text(site), "note", role="limit")
-    # Every activity table gets the same height: what is left on page 2, the fullest page.
-    caption_h = max((paragraph_height(c, "caption") for c in captions), default=0.0)
-    room = (
-        TEXT_HEIGHT
-        - PAGE_SLACK
-        - paragraph_height(heading2.text, "heading")
-        - paragraph_height(instructions.text, "body")
-        - caption_h
-        - (paragraph_height(limit.text, "note") if len(captions) == 1 else 0)
-    )
-    last_page_room = TEXT_HEIGHT - PAGE_SLACK - caption_h - paragraph_height(limit.text, "note")
-    room = min(room, last_page_room)
+    # One activity table per page. The first shares page 2 with the heading and
+    # the instructions; the others are all as tall as the last page allows (it
+    # ends with the limit line), so that they look alike.
     n = max(len(form.plan.elements), 1)
-    row_height = min(ACTIVITY_ROW_MAX, math.floor(room / n * 2) / 2)
-    if row_height < ACTIVITY_ROW_MIN:
-        raise LayoutError(
-            f"data/form.yaml: plan.elements 有 {n} 项，每张活动表放不进一页"
-            f"（每行只剩 {row_height:.1f} mm，至少需要 {ACTIVITY_ROW_MIN:.0f} mm）"
-        )
-
     blocks: list[Block] = [title, fields, heading1, table1, note, heading2, instructions]
     for index, caption in enumerate(captions, start=1):
+        room = TEXT_HEIGHT - PAGE_SLACK - paragraph_height(caption, "caption")
+        if index == 1:
+            room -= paragraph_height(heading2.text, "heading") + paragraph_height(instructions.text, "body")
+        if index > 1 or len(captions) == 1:
+            room -= paragraph_height(limit.text, "note")
+        row_height = min(ACTIVITY_ROW_MAX, math.floor(room / n * 2) / 2)
+        if row_height < ACTIVITY_ROW_MIN:
+            raise LayoutError(
+                f"data/form.yaml: plan.elements 有 {n} 项，活动表放不进一页"
+                f"（每行只剩 {row_height:.1f} mm，至少需要 {ACTIVITY_ROW_MIN:.0f} mm）"
+            )
         blocks.append(Paragraph(caption, "caption", page_break_before=index > 1, keep_with_next=True, role="caption"))
         blocks.append(activity_table(site, index, row_height))
     blocks.append(limit)
