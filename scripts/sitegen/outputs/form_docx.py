@@ -30,7 +30,6 @@ from . import form_layout as L
 KEY = "form-docx"
 FORMAT = "Word"
 EXTENSION = ".docx"
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def url_path(site: SiteData) -> str:
@@ -58,7 +57,6 @@ def render(layout: L.FormLayout) -> bytes:
     _set_defaults(doc)
     _set_page(doc)
     _footers(doc)
-    body_started = False
     for block in layout.blocks:
         if isinstance(block, L.Table):
             _table(doc, block)
@@ -66,8 +64,6 @@ def render(layout: L.FormLayout) -> bytes:
             _field_line(doc, block)
         else:
             _paragraph(doc, block)
-        body_started = True
-    assert body_started
     _set_properties(doc, layout)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -195,7 +195,6 @@ class FormLayout:
     date: dt.date
     blocks: list[Block]
     pages: int
-    labels: list[str]  # every row label and option, in order (for checks)
 
 
 class LayoutError(ValueError):
@@ -404,16 +403,6 @@ def form_layout(site: SiteData) -> FormLayout:
         blocks.append(activity_table(site, index, row_height))
     blocks.append(limit)
 
-    labels: list[str] = [form.title, *form.header_fields, form.basic.heading]
-    for row in form.basic.rows:
-        labels.append(row.label)
-        if row.hint:
-            labels.append(row.hint)
-        labels.extend(site.form_options(row))
-        for pair in row.fields or []:
-            labels.extend(pair)
-    labels += [form.basic.note, form.plan.heading, form.plan.instructions, *captions, *form.plan.elements, limit.text]
-
     return FormLayout(
         title=form.title,
         file_name=form.file_name,
@@ -422,7 +411,6 @@ def form_layout(site: SiteData) -> FormLayout:
         date=site.document.date,
         blocks=blocks,
         pages=1 + max(len(captions), 1),
-        labels=labels,
     )
 
 

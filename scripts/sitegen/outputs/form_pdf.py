@@ -33,7 +33,6 @@ from .pdf_fonts import compact_fonts
 KEY = "form-pdf"
 FORMAT = "PDF"
 EXTENSION = ".pdf"
-MEDIA_TYPE = "application/pdf"
 MAX_BYTES = 300 * 1024  # the task's ceiling; checked by the tests
 
 GENERIC = {"title": "serif", "body": "serif", "heading": "sans-serif", "number": "serif"}
