@@ -90,11 +90,15 @@ def compose_file(path: Path, shown_name: str, problems: list[Problem]) -> Node |
                     "不是 UTF-8 编码的文本（可能是用 GBK/ANSI 保存的），请在编辑器中改用 UTF-8 编码保存")
         )
         return None
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.append(Problem(shown_name, deep, "", f"YAML 格式错误：括号、列表或缩进嵌套超过 {MAX_DEPTH} 层，请检查 [ ] {{ }}、“- ”和行首空格是否多写了"))
+        return None
     try:
         node = yaml.compose(text, Loader=_DataLoader)
     except yaml.MarkedYAMLError as exc:
         line, message = _explain_yaml_error(exc, text)
-        problems.append(Problem(shown_name, line, "", f"YAML 格式错误：{message}"))
+        problems.append(Problem(shown_name, line, _key_on_line(text, line), f"YAML 格式错误：{message}"))
         return None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
@@ -104,7 +108,7 @@ def compose_file(path: Path, shown_name: str, problems: list[Problem]) -> Node |
         )
         return None
     except RecursionError:
-        problems.append(Problem(shown_name, None, "", "YAML 格式错误：括号嵌套太深，无法读取"))
+        problems.append(Problem(shown_name, None, "", "YAML 格式错误：嵌套层次太深，无法读取"))
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
         problems.append(Problem(shown_name, None, "", f"YAML 格式错误：{exc}"))
@@ -112,6 +116,30 @@ def compose_file(path: Path, shown_name: str, problems: list[Problem]) -> Node |
     if node is None:
         problems.append(Problem(shown_name, None, "", "文件是空的"))
     return node
+
+
+MAX_DEPTH = 30  # real data nests 4 levels; PyYAML is slow and recursive on deep nesting
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets or "- - -" nest deeper than MAX_DEPTH, checked before parsing."""
+    depth, line = 0, 1
+    for match in re.finditer(r"[\n\[\]{}]", text):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    for number, content in enumerate(text.splitlines(), 1):
+        if content.count("-") > MAX_DEPTH and re.match(r"\s*(?:-\s+){%d}" % MAX_DEPTH, content):
+            return number
+        if len(content) - len(content.lstrip(" ")) > 4 * MAX_DEPTH and content.strip():
+            return number
+    return None
 
 
 def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
@@ -150,6 +178,15 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | Non
     if "unclosed" in problem or "expected ',' or" in problem:
         return at, f"方括号 [ ] 或花括号 {{ }} 没有配对（{problem}）"
     return at, f"{problem or context or '无法读取'}（常见原因：缩进不齐、冒号后缺空格、引号未配对）"
+
+
+def _key_on_line(text: str, line: int | None) -> str:
+    """The name written at the start of a line ("due" in "  due:2021-05-08"), as the field of a syntax error."""
+    lines = text.splitlines()
+    if not line or not 0 < line <= len(lines):
+        return ""
+    match = re.match(r"\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*[:：]", lines[line - 1])
+    return match.group(1) if match else ""
 
 
 def _missing_colon(line: str) -> str:

@@ -1,0 +1,140 @@
+"""The mistakes a maintainer is most likely to make, and what they are told.
+
+Each mistake is made in a copy of the project and checked with the command
+line a maintainer (``make check``) or the pull-request workflow
+(``make check FORMAT=github``) runs. The message must name the file, the
+line and the field, say what is wrong in Chinese, and appear both as text and
+as a GitHub annotation on that line.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sitegen.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str
+    file: str  # path in the repository
+    old: str  # text replaced (first occurrence)
+    new: str | bytes  # bytes: the whole file is replaced by this encoding of the changed text
+    field: str  # field the message must name
+    words: str  # what the message must say
+    marker: str | None = None  # text on the line the message must point at (default: first line of new)
+    encoding: str = "utf-8"
+
+
+MISTAKES = [
+    Mistake("date typed without leading zeros", "data/stages.yaml", "due: 2021-05-08", "due: 2021-5-8",
+            "deadlines[0].due", "不是 YYYY-MM-DD 格式的日期"),
+    Mistake("date that does not exist", "data/stages.yaml", "due: 2021-06-25", "due: 2021-02-30",
+            "deadlines[1].due", "不是存在的日期"),
+    Mistake("tab used for indentation", "data/contacts.yaml", "    organization: 中国铁道学会",
+            "\torganization: 中国铁道学会", "organization", "Tab"),
+    Mistake("no space after the colon", "data/stages.yaml", "due: 2021-06-25", "due:2021-06-25",
+            "due", "冒号后缺少空格"),
+    Mistake("full-width colon", "data/stages.yaml", "due: 2021-06-25", "due：2021-06-25",
+            "due", "全角冒号"),
+    Mistake("misspelt key", "data/contacts.yaml", "    emails:\n      - tdxh622", "    emial:\n      - tdxh622",
+            "contacts[0].emial", "是不是“emails”"),
+    Mistake("stage ends before it starts", "data/stages.yaml", "end: 2021-05-25", "end: 2021-05-01",
+            "stages[0].end", "早于开始日期"),
+    Mistake("deadline names a contact that does not exist", "data/stages.yaml", "contact: cast-org",
+            "contact: cast-organization", "deadlines[4].contact", "不是 contacts.yaml 中的联系人 id"),
+    Mistake("phone number with a letter", "data/contacts.yaml", "      - 010-51871797", "      - 010-5187179O",
+            "contacts[0].phones[0]", "不是有效的电话号码"),
+    Mistake("e-mail without @", "data/contacts.yaml", "      - tdxh622@163.com", "      - tdxh622.163.com",
+            "contacts[0].emails[0]", "不是有效的电子邮箱"),
+    Mistake("key written twice", "data/document.yaml", "theme: 众心向党，自立自强",
+            "theme: 众心向党，自立自强\ntheme: 众心向党", "theme", "重复的键", marker="theme: 众心向党\n"),
+    Mistake("placeholder misspelt in a page", "docs/about.md", "{{ doc.title }}", "{{ doc.titel }}",
+            "{{ doc.titel }}", "是不是“title”"),
+    Mistake("value containing colon and space, unquoted", "data/stages.yaml", "what: 活动筹备方案",
+            "what: 注意: 活动筹备方案", "what", "加上英文引号"),
+    Mistake("file saved as GBK by a Windows editor", "data/contacts.yaml", "陈若水", "陈若水",
+            "", "不是 UTF-8 编码", marker="# 联系人", encoding="gbk"),
+]
+
+
+def make(mistake: Mistake, project: Path) -> int:
+    """Make the mistake in the project copy; return the line the message must point at."""
+    path = project / mistake.file
+    text = path.read_text(encoding="utf-8")
+    assert mistake.old in text, f"fixture drifted: {mistake.old!r} is not in {mistake.file}"
+    at = text.index(mistake.old)
+    text = text[:at] + mistake.new + text[at + len(mistake.old):]
+    path.write_bytes(text.encode(mistake.encoding))
+    marker = mistake.marker or mistake.new.splitlines()[0]
+    inside = mistake.new.find(marker.rstrip("\n"))
+    if mistake.marker is None and inside >= 0:
+        return text[: at + inside].count("\n") + 1
+    start = text.rfind(marker) if marker.endswith("\n") else text.find(marker)
+    assert start >= 0, marker
+    return text[:start].count("\n") + 1
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    target = tmp_path / "project"
+    for part in ("data", "docs"):
+        shutil.copytree(ROOT / part, target / part)
+    return target
+
+
+def run(project: Path, capsys, *options: str) -> tuple[int, str, str]:
+    code = main(["--root", str(project), *options, "check"])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
+def test_mistake_is_named_by_file_line_and_field(project, capsys, monkeypatch, mistake):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    line = make(mistake, project)
+
+    code, out, err = run(project, capsys)
+    assert code == 1
+    text_lines = [l for l in err.splitlines() if l.startswith(f"{mistake.file}:{line}:")]
+    assert text_lines, f"no message for {mistake.file}:{line} in:\n{err}"
+    wanted = [l for l in text_lines if mistake.words in l and (not mistake.field or f" {mistake.field} " in l)]
+    assert wanted, f"expected field {mistake.field!r} and {mistake.words!r} in:\n{err}"
+    assert "Traceback" not in err
+
+    code, out, err = run(project, capsys, "--format", "github")
+    assert code == 1
+    title = f"数据错误：{mistake.field}" if mistake.field else "数据错误"
+    prefix = f"::error file={mistake.file},line={line},title={title.replace(':', '%3A').replace(',', '%2C')}::"
+    annotations = [l for l in out.splitlines() if l.startswith(prefix)]
+    assert annotations, f"no annotation starting {prefix!r} in:\n{out}"
+    assert any(mistake.words in a and f"{mistake.file}:{line}:" in a for a in annotations)
+
+
+def test_the_unchanged_project_passes(project, capsys):
+    code, out, err = run(project, capsys)
+    assert code == 0 and "数据检查通过" in out, err
+
+
+def test_annotations_escape_newlines_and_percent_signs(capsys):
+    """A value holding % or a line break must not end or corrupt the workflow command."""
+    from sitegen.__main__ import github_annotation
+    from sitegen.schema import Problem
+
+    line = github_annotation(Problem("data/a,b.yaml", 3, "x:y", "100% 错误\n第二行"))
+    assert line == "::error file=data/a%2Cb.yaml,line=3,title=数据错误：x%3Ay::data/a,b.yaml:3: x:y 100%25 错误%0A第二行"
+
+
+def test_github_format_writes_a_summary_table(project, capsys, monkeypatch, tmp_path):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    make(MISTAKES[0], project)
+    run(project, capsys, "--format", "github")
+    table = summary.read_text(encoding="utf-8")
+    assert "| data/stages.yaml |" in table and "deadlines[0].due" in table
