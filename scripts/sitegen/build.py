@@ -83,6 +83,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None) -> Path:
 
 
 def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path) -> None:
+    import jinja2
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -100,6 +101,9 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path) -> None:
         raise BuildError(f"MkDocs 构建失败：{exc}") from exc
     except SystemExit as exc:  # mkdocs aborts strict builds this way
         raise BuildError(f"MkDocs 构建失败（exit {exc.code}）") from exc
+    except jinja2.TemplateError as exc:  # a theme override (overrides/*.html) is broken
+        where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "overrides/"
+        raise BuildError(f"主题模板出错（{where}）：{exc}") from exc
 
 
 def check_output(site_dir: Path, downloads=()) -> None:
