@@ -8,9 +8,11 @@
 #   default-jre-headless      runs the W3C Nu HTML Checker (vnu.jar)
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint's text layout
 #   faketime          runs a build under a faked clock (tests/test_deterministic.py)
+#   fonts-noto-color-emoji  emoji typed into data/ appear in the PDF instead of empty boxes
 set -euo pipefail
 packages=(chromium poppler-utils fonts-noto-cjk libreoffice-writer-nogui default-jre-headless
-          libpango-1.0-0 libpangoft2-1.0-0 fontconfig faketime)
+          libpango-1.0-0 libpangoft2-1.0-0 fontconfig faketime
+          fonts-noto-color-emoji)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
