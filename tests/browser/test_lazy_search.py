@@ -1,0 +1,69 @@
+"""Search loads on demand (overrides/partials/lazy-search.html).
+
+Opening a page fetches neither the search index nor the search worker and
+its language files; the first use of search does, once, and the search then
+finds pages. A page opened from a search result (?h=…) loads the index at
+once, because the theme highlights the searched words with it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SEARCH_FILES = ("search/search_index.json", "/workers/search.", "/lunr/")
+
+
+def searching(urls: list[str]) -> list[str]:
+    return [u for u in urls if any(part in u for part in SEARCH_FILES)]
+
+
+def open_recording(browser, url: str):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    urls: list[str] = []
+    # the context sees the page's requests and its workers' (lunr files)
+    context.on("request", lambda r: urls.append(r.url))
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    return context, page, urls
+
+
+@pytest.mark.parametrize("path", ["", "notice/", "contacts/"])
+def test_no_search_requests_on_load(browser, server, path):
+    context, page, urls = open_recording(browser, server + path)
+    assert urls, "nothing was requested"
+    assert not searching(urls), f"/{path} loads search on arrival: {searching(urls)}"
+    context.close()
+
+
+def test_first_search_loads_index_and_finds_pages(browser, server, site_data):
+    context, page, urls = open_recording(browser, server)
+    query = site_data.document.theme.split("，")[0]  # 众心向党 (the plan's 节日主题)
+    page.keyboard.press("/")  # the theme's shortcut opens search
+    page.wait_for_selector("[data-md-component=search-query]:focus")
+    page.keyboard.type(query)
+    plan_hit = page.locator(".md-search-result__item a.md-search-result__link[href*='plan/']")
+    plan_hit.first.wait_for(timeout=15000)  # raises if 实施方案 is not among the results
+    index = [u for u in urls if u.endswith("search/search_index.json")]
+    assert len(index) == 1, f"search index requested {len(index)} times"
+    assert any("/workers/search." in u for u in urls), "search worker never started"
+    context.close()
+
+
+def test_search_button_loads_index(browser, server):
+    context, page, urls = open_recording(browser, server + "timeline/")
+    page.locator(".md-header [data-toggle='__search']:visible, .md-header label[for='__search']:visible").first.click()
+    page.wait_for_timeout(1500)
+    assert any(u.endswith("search/search_index.json") for u in urls), "opening search did not load the index"
+    context.close()
+
+
+def test_arriving_from_a_search_result_highlights(browser, server, site_data):
+    word = site_data.document.theme.split("，")[0]
+    context, page, urls = open_recording(browser, server + "plan/?h=" + word)
+    assert any(u.endswith("search/search_index.json") for u in urls), "?h= page did not load the index"
+    page.wait_for_selector("article mark", timeout=10000)
+    assert word[:2] in page.inner_text("article mark")
+    context.close()
