@@ -7,15 +7,18 @@ each build, so ``mkdocs serve`` picks up edits under ``data/`` and ``docs/``.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitegen.generate import ensure_generated  # noqa: E402
 from sitegen.schema import DataError  # noqa: E402
+from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 
 
 def on_pre_build(config, **kwargs):
@@ -24,3 +27,32 @@ def on_pre_build(config, **kwargs):
         ensure_generated(Path(config.docs_dir), root)
     except DataError as exc:
         raise PluginError("数据或页面有错误（data errors）：\n" + str(exc)) from None
+
+
+@event_priority(100)  # before the search plugin's on_config, which loads the dictionary
+def on_config(config, **kwargs):
+    """Hand the search plugin the jieba word list written from data/ (names stay whole)."""
+    search = next((p for p in config.plugins.values() if "jieba_dict_user" in getattr(p, "config", {})), None)
+    if search is None:
+        return config
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        path = write_user_dict(root, Path(config.docs_dir).resolve().parent / SEARCH_DICT)
+    except DataError:
+        return config  # on_pre_build reports the data errors with file and line
+    search.config.jieba_dict_user = str(path)
+    return config
+
+
+# The theme writes autocomplete="off" on its two checkbox toggles outside any
+# template block; HTML allows that attribute only on text-like inputs (W3C
+# validator error). Removing it is the whole change.
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
+
+
+def on_post_page(output, **kwargs):
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+
+
+def on_post_template(output, **kwargs):  # 404.html
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
