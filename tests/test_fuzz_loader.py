@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.load import FILES, load_data
@@ -27,10 +27,11 @@ from sitegen.schema import DataError, compose_file
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = sorted(FILES)
-SECONDS_PER_EXAMPLE = 5  # one load takes milliseconds; anything near this is a hang (SIGALRM stops it)
+SECONDS_PER_EXAMPLE = 10  # one load takes milliseconds; anything near this is a hang (SIGALRM stops it)
 FUZZ = settings(
     max_examples=60,  # x 4 tests: about 15 s on a loaded 2-core machine
     deadline=None,  # timing is enforced by time_limit(), which also interrupts a real hang
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],  # no tracing "explain" phase: slow
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=bool(os.environ.get("CI")),  # reproducible on CI, exploring locally
 )
