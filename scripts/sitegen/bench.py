@@ -1,0 +1,363 @@
+"""Performance benchmark: ``make bench`` (``python -m sitegen.bench``).
+
+Prints, for the site built from this checkout:
+
+- every page as Chromium loads it from a local server (390 × 844, empty
+  cache): the number of requests, their bytes raw and compressed (text types
+  gzip-compressed as GitHub Pages serves them, images and downloads as they
+  are), and any request to another host;
+- the full build (``python -m sitegen build``) against a plain MkDocs build
+  of the same generated Markdown without our hook, each timed the same way
+  in a fresh process: one warm-up, then the median of N runs (default 5);
+- every download's size, and each download producer's generation time
+  (``sitegen.outputs.producers()`` one at a time, median of 3 after a
+  warm-up).
+
+Then checks the budgets (:data:`BUDGETS`) and exits 1 naming each one that
+is exceeded. It is a benchmark, not a test: ``make test`` only tests the
+budget logic (:func:`over_budget`) on made-up figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .generate import ROOT
+
+KB = 1024  # as human_size() and the download labels count
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+# Served compressed by GitHub Pages (and any usual web server); the rest as is.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml",
+                    "image/svg+xml", "application/manifest+json")
+
+
+@dataclass(frozen=True)
+class Budgets:
+    home_gzip_kb: float = 90
+    home_requests: int = 7
+    third_party_requests: int = 0  # on every page
+    build_ratio: float = 3.0  # full build / plain mkdocs build
+
+
+BUDGETS = Budgets()
+
+
+@dataclass
+class Request:
+    url: str
+    status: int
+    content_type: str
+    raw: int
+    gzip: int
+    third_party: bool
+
+
+@dataclass
+class PageLoad:
+    path: str  # "" for the home page, "notice/", …
+    requests: list[Request] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.requests)
+
+    @property
+    def raw(self) -> int:
+        return sum(r.raw for r in self.requests)
+
+    @property
+    def gzip(self) -> int:
+        return sum(r.gzip for r in self.requests)
+
+    @property
+    def third_party(self) -> list[str]:
+        return [r.url for r in self.requests if r.third_party]
+
+
+@dataclass
+class BuildTimes:
+    full: list[float]  # seconds, one per measured run
+    plain: list[float]
+
+    @property
+    def full_median(self) -> float:
+        return statistics.median(self.full)
+
+    @property
+    def plain_median(self) -> float:
+        return statistics.median(self.plain)
+
+    @property
+    def ratio(self) -> float:
+        return self.full_median / self.plain_median
+
+
+def over_budget(pages: list[PageLoad], build: BuildTimes | None, budgets: Budgets = BUDGETS) -> list[str]:
+    """Every budget the figures exceed, as a sentence; empty when all are kept."""
+    problems = []
+    home = next((p for p in pages if p.path == ""), None)
+    if home is None:
+        problems.append("首页没有测到（home page not measured）")
+    else:
+        if home.gzip > budgets.home_gzip_kb * KB:
+            problems.append(f"首页压缩后共 {home.gzip / KB:.1f} KB，超过预算 {budgets.home_gzip_kb:g} KB")
+        if home.count > budgets.home_requests:
+            problems.append(f"首页共 {home.count} 个请求，超过预算 {budgets.home_requests} 个")
+    for page in pages:
+        if len(page.third_party) > budgets.third_party_requests:
+            problems.append(f"/{page.path} 请求了其他网站（第三方请求 {len(page.third_party)} 个，预算 {budgets.third_party_requests}）：{', '.join(page.third_party)}")
+    if build is not None and build.ratio > budgets.build_ratio:
+        problems.append(f"完整构建 {build.full_median:.2f} s 是单纯 MkDocs 构建 {build.plain_median:.2f} s 的 {build.ratio:.2f} 倍，超过预算 {budgets.build_ratio:g} 倍")
+    return problems
+
+
+# ---------------------------------------------------------------- page loads
+
+def compressed_size(body: bytes, content_type: str) -> int:
+    if content_type.startswith(COMPRESSED_TYPES) or content_type.split(";")[0].strip().endswith(("+json", "+xml")):
+        return len(gzip.compress(body, compresslevel=9, mtime=0))
+    return len(body)
+
+
+def site_pages(site_dir: Path) -> list[str]:
+    pages = []
+    for html in sorted(site_dir.rglob("index.html")):
+        rel = html.parent.relative_to(site_dir).as_posix()
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(site_dir: Path):
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def load_pages(site_dir: Path, settle_ms: int = 1000) -> list[PageLoad]:
+    """Open every page in a fresh browser context (empty cache) and record every response."""
+    from playwright.sync_api import sync_playwright
+
+    httpd, base = serve(site_dir)
+    own_host = urlsplit(base).netloc
+    results = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            for path in site_pages(site_dir):
+                context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+                finished = []
+                context.on("requestfinished", lambda r: finished.append(r))
+                failed = []
+                context.on("requestfailed", lambda r: failed.append(r))
+                page = context.new_page()
+                page.goto(base + path, wait_until="networkidle")
+                page.wait_for_timeout(settle_ms)
+                load = PageLoad(path)
+                for request in finished + failed:
+                    if not request.url.startswith(("http:", "https:")):
+                        continue  # data: URIs are not requests
+                    response = request.response() if request in finished else None
+                    body = b""
+                    if response is not None:
+                        try:
+                            body = response.body()
+                        except Exception:  # redirects and opaque responses have no body
+                            body = b""
+                    content_type = (response.headers.get("content-type", "") if response else "").lower()
+                    load.requests.append(Request(
+                        url=request.url,
+                        status=response.status if response else 0,
+                        content_type=content_type,
+                        raw=len(body),
+                        gzip=compressed_size(body, content_type),
+                        third_party=urlsplit(request.url).netloc != own_host,
+                    ))
+                results.append(load)
+                context.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+    return results
+
+
+# ------------------------------------------------------------------ builds
+
+PLAIN_BUILD = (
+    "import sys\n"
+    "from mkdocs.commands.build import build\n"
+    "from mkdocs.config import load_config\n"
+    "build(load_config(sys.argv[1], docs_dir=sys.argv[2], site_dir=sys.argv[3], hooks=[], strict=True))\n"
+)
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "scripts") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")
+    env.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    return env
+
+
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"命令失败（{' '.join(command)}）：\n{done.stdout}\n{done.stderr}")
+    return elapsed
+
+
+def time_builds(work: Path, runs: int) -> BuildTimes:
+    """The full build and a plain MkDocs build of the same Markdown, in fresh processes."""
+    from .generate import generate
+
+    env = _environment()
+    python = sys.executable
+    docs = work / "plain-docs"
+    generate(docs, ROOT)  # the Markdown, assets and downloads our generator writes
+    full_cmd = [python, "-m", "sitegen", "build", "--site-dir", str(work / "full-site")]
+    plain_cmd = [python, "-c", PLAIN_BUILD, str(ROOT / "mkdocs.yml"), str(docs), str(work / "plain-site")]
+    full, plain = [], []
+    for run in range(runs + 1):  # run 0 is the warm-up
+        f = _timed(full_cmd, env)
+        p = _timed(plain_cmd, env)
+        if run:
+            full.append(f)
+            plain.append(p)
+    return BuildTimes(full=full, plain=plain)
+
+
+def time_producers(work: Path, runs: int = 3) -> list[tuple[str, float, list[str]]]:
+    """(producer, median seconds, files written) for each download producer, one at a time."""
+    from .load import load_data
+    from .outputs import producers
+
+    site = load_data(ROOT / "data", ROOT)
+    results = []
+    for produce in producers():
+        name = produce.__module__.rsplit(".", 1)[-1]
+        times, written = [], []
+        for run in range(runs + 1):
+            out = work / f"producer-{name}-{run}"
+            out.mkdir(parents=True)
+            start = time.perf_counter()
+            produced = produce(site, out)
+            elapsed = time.perf_counter() - start
+            if run:
+                times.append(elapsed)
+            written = [item.path for item in produced]
+            shutil.rmtree(out)
+        results.append((name, statistics.median(times), written))
+    return results
+
+
+# ------------------------------------------------------------------ report
+
+def _kb(n: int) -> str:
+    return f"{n / KB:.1f}"
+
+
+def print_pages(pages: list[PageLoad], verbose: bool) -> None:
+    print("页面加载（Chromium 390×844，空缓存；KB = 1024 字节；压缩 = 文本类型 gzip -9）")
+    print(f"  {'页面':<16}{'请求':>6}{'原始 KB':>10}{'压缩 KB':>10}{'第三方':>8}")
+    for page in pages:
+        print(f"  {'/' + page.path:<16}{page.count:>6}{_kb(page.raw):>10}{_kb(page.gzip):>10}{len(page.third_party):>8}")
+        if verbose or page.path == "":
+            for r in page.requests:
+                shown = urlsplit(r.url).path if not r.third_party else r.url
+                print(f"      {shown:<52}{_kb(r.raw):>8}{_kb(r.gzip):>8}  {r.content_type.split(';')[0]}")
+
+
+def print_builds(build: BuildTimes, runs: int) -> None:
+    print(f"\n构建时间（新进程；预热 1 次后 {runs} 次的中位数）")
+    print(f"  完整构建 python -m sitegen build   {build.full_median:6.2f} s   {' '.join(f'{t:.2f}' for t in build.full)}")
+    print(f"  单纯 MkDocs 构建（同一份 Markdown，无钩子）{build.plain_median:6.2f} s   {' '.join(f'{t:.2f}' for t in build.plain)}")
+    print(f"  比值 {build.ratio:.2f} 倍（预算 ≤ {BUDGETS.build_ratio:g} 倍）")
+
+
+def print_downloads(site_dir: Path) -> None:
+    print("\n下载文件")
+    folder = site_dir / "downloads"
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        print("  （无）")
+    for path in files:
+        size = path.stat().st_size
+        print(f"  {path.relative_to(site_dir).as_posix():<44}{size:>9} B  {_kb(size):>7} KB")
+
+
+def print_producers(rows: list[tuple[str, float, list[str]]]) -> None:
+    print("\n下载文件生成耗时（每个生成器单独运行；预热 1 次后 3 次的中位数）")
+    for name, seconds, written in rows:
+        print(f"  {name:<12}{seconds * 1000:>9.0f} ms  {', '.join(written)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sitegen.bench", description="网站性能基准：页面请求与大小、构建时间、下载文件。")
+    parser.add_argument("--runs", type=int, default=5, help="计时构建的次数（另加 1 次预热），默认 5")
+    parser.add_argument("--no-build-timing", action="store_true", help="只构建一次并测页面，不计时构建")
+    parser.add_argument("--verbose", action="store_true", help="列出每个页面的每个请求")
+    parser.add_argument("--json", type=Path, help="把全部数字另存为 JSON 文件")
+    args = parser.parse_args(argv)
+
+    from .build import build_site
+
+    with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
+        work = Path(tmp)
+        site_dir = build_site(ROOT, work / "site")
+        pages = load_pages(site_dir)
+        print_pages(pages, args.verbose)
+        build = None if args.no_build_timing else time_builds(work, args.runs)
+        if build:
+            print_builds(build, args.runs)
+        print_downloads(site_dir)
+        producer_rows = time_producers(work)
+        print_producers(producer_rows)
+
+    problems = over_budget(pages, build)
+    print("\n预算")
+    b = BUDGETS
+    print(f"  首页压缩后 ≤ {b.home_gzip_kb:g} KB，首页请求 ≤ {b.home_requests} 个，每页第三方请求 {b.third_party_requests} 个，完整构建 ≤ 单纯构建的 {b.build_ratio:g} 倍")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "pages": [{"path": p.path, "requests": [asdict(r) for r in p.requests], "count": p.count, "raw": p.raw, "gzip": p.gzip} for p in pages],
+            "build": asdict(build) | {"full_median": build.full_median, "plain_median": build.plain_median, "ratio": build.ratio} if build else None,
+            "producers": [{"name": n, "seconds": s, "files": w} for n, s, w in producer_rows],
+            "over_budget": problems,
+        }, ensure_ascii=False, indent=2), encoding="utf-8")
+    if problems:
+        for problem in problems:
+            print(f"  超出预算：{problem}")
+        return 1
+    print("  全部在预算内。")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
