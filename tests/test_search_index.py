@@ -1,0 +1,62 @@
+"""The search index keeps names from data/ whole (jieba user dictionary).
+
+jieba cuts an unknown name such as 江海洋 into 江 / 海洋, after which a
+search for the name finds nothing. scripts/hooks.py writes a user dictionary
+from data/ (sitegen.searchdict) and hands it to the search plugin.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml
+
+from sitegen.build import build_site
+from sitegen.searchdict import FILE_NAME, dictionary_text, user_words
+
+SEPARATOR = re.compile(r"[\s\u200b\u3000\-、。，．？！；：（）“”《》]+")
+
+
+def index_words(site_dir) -> set[str]:
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = set()
+    for doc in index["docs"]:
+        for text in (doc["title"], re.sub(r"<[^>]+>", " ", doc["text"])):
+            words.update(w for w in SEPARATOR.split(text) if w)
+    return words
+
+
+def test_dictionary_lists_people_and_modules_from_data(site_data):
+    words = user_words(site_data)
+    for contact in site_data.contacts:
+        assert set(contact.people) <= set(words)
+    assert {m.name for m in site_data.modules} <= set(words)
+    assert len(words) == len(set(words))
+    assert dictionary_text(site_data).splitlines() == words
+
+
+def test_every_name_is_one_word_in_the_built_index(built_site, site_data):
+    words = index_words(built_site)
+    names = [p for c in site_data.contacts for p in c.people]
+    assert not [n for n in names if n not in words]
+
+
+def test_a_name_jieba_would_split_stays_whole(project_copy, tmp_path):
+    """江海洋 is 江 / 海洋 to plain jieba; as a contact in data it is indexed whole."""
+    import jieba
+
+    name = "江海洋"
+    jieba.initialize()
+    if not jieba.dt.FREQ.get(name):  # not yet added by an earlier build in this process
+        assert name not in jieba.lcut(f"联系人：{name}、白云")
+    contacts_file = project_copy / "data" / "contacts.yaml"
+    data = yaml.safe_load(contacts_file.read_text(encoding="utf-8"))
+    data["contacts"][-1]["people"][0] = name
+    contacts_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    site = build_site(project_copy, tmp_path / "site")
+    assert name in index_words(site)
+    # the dictionary was written next to the generated pages, not into the site
+    assert not list(site.rglob(FILE_NAME))
+
