@@ -32,7 +32,7 @@ serve: venv system
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
 
 site: venv system
-	$(PY) -m sitegen build
+	$(PY) -m sitegen --format $(FORMAT) build
 
 # FORMAT=github prints data errors as pull-request annotations (see .github/workflows/pr.yml).
 FORMAT ?= text

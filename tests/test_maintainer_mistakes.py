@@ -138,3 +138,17 @@ def test_github_format_writes_a_summary_table(project, capsys, monkeypatch, tmp_
     run(project, capsys, "--format", "github")
     table = summary.read_text(encoding="utf-8")
     assert "| data/stages.yaml |" in table and "deadlines[0].due" in table
+
+
+def test_build_failure_is_annotated_too(capsys, monkeypatch):
+    """A failure after validation (e.g. the sample table no longer fits its pages) also shows on the pull request."""
+    from sitegen import build
+
+    def fail(root, site_dir=None):
+        raise build.BuildError("PDF 样表排成了 5 页，Word 版按 4 页排版")
+
+    monkeypatch.setattr(build, "build_site", fail)
+    assert main(["--format", "github", "build"]) == 2
+    out = capsys.readouterr()
+    assert "::error title=构建失败::构建失败，site/ 保持不变：PDF 样表排成了 5 页" in out.out
+    assert "site/ 保持不变" in out.err

@@ -111,7 +111,7 @@ def test_pull_request_workflow_annotates_data_errors_tests_and_uploads_a_preview
     commands = runs(job)
     assert "make check FORMAT=github" in commands
     assert "make test" in commands
-    assert "make site" in commands
+    assert "make site FORMAT=github" in commands
     assert commands.index("make check FORMAT=github") == 0, "the data check runs first"
     upload = next(s for s in steps(job) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
@@ -122,7 +122,7 @@ def test_pages_workflow_builds_tests_and_deploys_main():
     data = load("pages.yml")
     assert data["on"]["push"]["branches"] == ["main"]
     build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
-    assert {"make check FORMAT=github", "make test", "make site"} <= set(runs(build))
+    assert {"make check FORMAT=github", "make test", "make site FORMAT=github"} <= set(runs(build))
     upload = next(s for s in steps(build) if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
     assert deploy["needs"] == "build"
@@ -130,11 +130,12 @@ def test_pages_workflow_builds_tests_and_deploys_main():
     assert data["concurrency"]["cancel-in-progress"] is False
 
 
-def test_make_check_passes_the_annotation_format_through():
+@pytest.mark.parametrize("target,command", [("check", "check"), ("site", "build")])
+def test_make_passes_the_annotation_format_through(target, command):
     result = subprocess.run(
-        ["make", "-n", "check", "FORMAT=github"], capture_output=True, text=True, cwd=ROOT, check=True
+        ["make", "-n", target, "FORMAT=github"], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    assert "-m sitegen --format github check" in result.stdout
+    assert f"-m sitegen --format github {command}" in result.stdout
 
 
 def test_dependabot_watches_pip_and_github_actions():

@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         from .build import BuildError
 
         if isinstance(exc, BuildError):
+            if args.format == "github":
+                print(f"::error title=构建失败::{_escape_data(f'构建失败，site/ 保持不变：{exc}')}")
             print(f"构建失败，site/ 保持不变：{exc}", file=sys.stderr)
             return 2
         raise
