@@ -46,7 +46,7 @@ bench: venv system node
 	$(PY) -m sitegen.bench
 
 lock: venv
-	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
 # Shows newer releases than the pins; exit status 0 either way (npm outdated exits 1 when any is found).
 outdated: venv node
