@@ -39,7 +39,11 @@ SCREEN_TEXT = """() => {
   const blocks = [...official.querySelectorAll("p, h2, h3, h4")]
     .map(el => el.textContent.replace(/\\s+/g, ""))
     .filter(Boolean);
-  const text = sel => [...document.querySelectorAll(sel)].map(el => el.textContent.trim()).filter(Boolean);
+  const text = sel => [...document.querySelectorAll(sel)].map(el => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll(".headerlink").forEach(a => a.remove());
+    return copy.textContent.trim();
+  }).filter(Boolean);
   return {
     official: official.textContent.replace(/\\s+/g, ""),
     blocks,
