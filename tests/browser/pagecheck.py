@@ -152,6 +152,8 @@ def open_search(page, query: str) -> None:
         page.locator(".md-search__input").click()
     page.locator(".md-search__input").wait_for(state="visible")
     page.locator(".md-search__input").fill("")
+    page.keyboard.press("End")  # the theme reacts on keyup: results of an earlier query go away
+    page.wait_for_function("() => !/\\d/.test(document.querySelector('.md-search-result__meta').textContent)")
     # Playwright types CJK text with insertText, as an IME commits it; an IME
     # then releases a key, and the theme searches on keyup.
     page.keyboard.type(query)

@@ -16,6 +16,7 @@ import re
 import pytest
 
 from pagecheck import WINDOWS, dump, open_page
+from pagefixtures import pages, pages_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -1,14 +1,21 @@
-"""Every built page on a WeChat phone (390 × 844) and a desktop (1366 × 768):
-no errors, no request leaves the site, nothing to scroll sideways on the
-phone, readable text and targets big enough to tap.
+"""Every built page (and the 404 page) on a WeChat phone (390 × 844) and a
+desktop (1366 × 768): no errors, no request leaves the site, nothing to
+scroll sideways on the phone, readable text, targets big enough to tap, and
+axe-core (from node_modules, never a CDN) with the WCAG 2.1 A and AA rules
+finds nothing, footer included, both as the page opens and with the search
+dialog open and showing results.
 
 The definitions (visible text, body text, standalone target, inline link)
-are in pagecheck.py; the measurements come from the ``audits`` fixture.
+are in pagecheck.py; the measurements come from the ``audits`` fixture
+(pagefixtures.py), which loads each page once per window.
 """
 
 import pytest
 
-from pagecheck import MIN_BODY_PX, MIN_INLINE_LINK_PX, MIN_TARGET_PX, MIN_TEXT_PX, WINDOWS, dump
+from pagecheck import (
+    AXE_JS, AXE_TAGS, MIN_BODY_PX, MIN_INLINE_LINK_PX, MIN_TARGET_PX, MIN_TEXT_PX, WINDOWS, dump, open_page, run_axe,
+)
+from pagefixtures import audits, pages, pages_server, screenshot_dir, search_probe  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -93,3 +100,30 @@ def test_links_in_sentences_are_underlined_and_24_px_tall(audits, window):
     bad = {k: v for k, v in bad.items() if v}
     assert not bad, dump(bad)
     assert any(t["inline"] for a in each(audits, window) for t in a.layout["targets"])
+
+
+def test_axe_is_the_local_package():
+    assert AXE_JS.is_file(), f"{AXE_JS} is missing: run `make node` (npm ci)"
+    assert AXE_TAGS == ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("window", list(WINDOWS))
+def test_no_axe_violations(audits, window):
+    found = {a.page: a.axe for (w, _), a in sorted(audits.items()) if w == window and a.axe}
+    assert not found, dump(found)
+
+
+@pytest.mark.parametrize("window", list(WINDOWS))
+def test_no_axe_violations_with_search_open(audits, window):
+    found = {a.page: a.axe_search for (w, _), a in sorted(audits.items()) if w == window and a.axe_search}
+    assert not found, dump(found)
+
+
+def test_axe_catches_a_real_violation(browser, server):
+    """The harness can fail: an image without a text alternative is reported."""
+    context = browser.new_context(**WINDOWS["desktop"])
+    page, _ = open_page(context, server)
+    page.evaluate("""() => { const i = document.createElement('img'); i.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+        i.width = 20; i.height = 20; document.querySelector('article').prepend(i); }""")
+    assert "image-alt" in {v["id"] for v in run_axe(page)}
+    context.close()

@@ -1,12 +1,14 @@
-"""Fixtures of the browser quality suite (issue 5).
+"""Fixtures of the browser quality suite (issue 5), imported by its test
+modules (not a conftest.py: a second conftest module would shadow
+tests/conftest.py for tests that import from it).
 
 ``audits`` opens every built page once per window (390 × 844 WeChat phone,
 1366 × 768 desktop), records what it requested and logged, measures layout
 and text, runs axe-core on the page and again with the search dialog open
 and showing results, and saves a full-page screenshot of the phone view
 (folder: $SCREENSHOT_DIR, else pytest's temporary folder). The tests in
-test_layout.py and test_axe.py only assert on these records, so each page
-is loaded once per window for all of them.
+test_pages.py only assert on these records, so each page is loaded once per
+window for all of them.
 """
 
 from __future__ import annotations
