@@ -100,13 +100,35 @@ def generate(out_dir: Path, root: Path = ROOT) -> Generated:
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        for path in sorted(docs_dir.rglob("*")):
-            if path.is_file() and path.suffix != ".md":
-                target = staging / path.relative_to(docs_dir)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
+        copy_assets(docs_dir, staging)
         files = sync_tree(staging, out_dir)
     return Generated(site=site, downloads=downloads, updated=updated, files=files)
+
+
+# Each folder's files are joined, in file-name order, into one file, so a page
+# loads one stylesheet and one script of ours however many sources they have.
+BUNDLES = {"assets/css": "assets/site.css", "assets/js": "assets/site.js"}
+
+
+def copy_assets(docs_dir: Path, staging: Path) -> None:
+    """Copy every non-Markdown file of docs/ and join the bundled folders."""
+    for path in sorted(docs_dir.rglob("*")):
+        rel = path.relative_to(docs_dir)
+        if not path.is_file() or path.suffix == ".md" or rel.parent.as_posix() in BUNDLES:
+            continue
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    for folder, bundle in BUNDLES.items():
+        parts = [
+            f"/* ---- {part.name} ---- */\n" + part.read_text(encoding="utf-8").rstrip() + "\n"
+            for part in sorted((docs_dir / folder).glob("*"))
+            if part.is_file()
+        ]
+        if parts:
+            target = staging / bundle
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("\n".join(parts), encoding="utf-8")
 
 
 def sync_tree(source: Path, target: Path) -> list[str]:
