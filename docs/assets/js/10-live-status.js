@@ -15,16 +15,6 @@
 
   var DAY_MS = 86400000;
 
-  function readData() {
-    var el = document.getElementById("site-live-data");
-    if (!el) return null;
-    try {
-      return JSON.parse(el.textContent);
-    } catch (e) {
-      return null;
-    }
-  }
-
   /* Today's date (YYYY-MM-DD) in the given IANA time zone. */
   function todayIn(timeZone, now) {
     try {
@@ -161,7 +151,7 @@
   }
 
   function run() {
-    var data = readData();
+    var data = window.siteData();
     if (!data || !data.timeline || !data.timeline.stages) return;
     var today = todayIn(data.timeline.timezone || "Asia/Shanghai", new Date());
     var boxes = document.querySelectorAll('[data-live="status"]');

@@ -16,16 +16,6 @@
     return /MicroMessenger/i.test(navigator.userAgent || "");
   }
 
-  function readData() {
-    var el = document.getElementById("site-live-data");
-    if (!el) return null;
-    try {
-      return JSON.parse(el.textContent);
-    } catch (e) {
-      return null;
-    }
-  }
-
   function pageUrl() {
     return window.location.href.split("#")[0];
   }
@@ -171,7 +161,7 @@
   function run() {
     if (!inWeChat()) return;
     if (document.querySelector("." + HINT_CLASS)) return;  // already done for this page
-    var data = readData();
+    var data = window.siteData();
     var groups = [];
     var links = document.querySelectorAll("main a[href], article a[href]");
     for (var i = 0; i < links.length; i++) {
