@@ -1,8 +1,11 @@
 """MkDocs hook: a thin adapter that asks ``sitegen`` for the pages.
 
 All the work (reading data, rendering pages and downloads) is plain Python in
-``scripts/sitegen`` and runs without MkDocs; this file only calls it before
-each build, so ``mkdocs serve`` picks up edits under ``data/`` and ``docs/``.
+``scripts/sitegen`` and runs without MkDocs. This file only:
+- calls it before each build, so ``mkdocs serve`` picks up edits under
+  ``data/`` and ``docs/``;
+- hands the search plugin the jieba word list written from data;
+- removes one invalid attribute the theme writes outside any template block.
 """
 
 from __future__ import annotations
