@@ -156,3 +156,12 @@ def test_heading_anchors_keep_their_chinese_text(built_site):
     about = lxml.html.parse(str(built_site / "about" / "index.html"))
     assert about.xpath("//*[@id='勘误记录']")
     assert tree.xpath("//article//a[@href='../about/#勘误记录']")
+
+
+def test_sitemap_and_pages_name_the_same_update_day(built_site):
+    """MkDocs dates the sitemap in UTC, our pages in Beijing time: the build picks an hour where both agree."""
+    about = lxml.html.parse(str(built_site / "about" / "index.html"))
+    shown = about.xpath("//article//time/@datetime")
+    assert shown, "about page shows no 最近更新 date"
+    lastmods = set(re.findall(r"<lastmod>([^<]+)</lastmod>", (built_site / "sitemap.xml").read_text(encoding="utf-8")))
+    assert lastmods == {shown[0]}

@@ -41,7 +41,13 @@ def build_environment(root: Path):
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if not (saved or "").isdigit():
         epoch = source_epoch(root)
-        if epoch is None:
+        if epoch is not None:
+            # Noon in Beijing of the commit's Beijing date: MkDocs dates the
+            # sitemap in UTC, the pages say 最近更新 in Beijing time; at noon
+            # both name the same day.
+            day = dt.datetime.fromtimestamp(epoch, TIMEZONE).date()
+            epoch = beijing_noon(day)
+        else:
             epoch = notice_epoch(root)
         if epoch is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
@@ -60,8 +66,12 @@ def notice_epoch(root: Path) -> int | None:
         site = load_data(root / "data", root)
     except DataError:
         return None  # build_site reports the errors itself
-    noon = dt.datetime.combine(site.document.date, dt.time(12), TIMEZONE)
-    return int(noon.timestamp())
+    return beijing_noon(site.document.date)
+
+
+def beijing_noon(day: dt.date) -> int:
+    """12:00 Beijing time (04:00 UTC) of ``day``: the same date in both time zones."""
+    return int(dt.datetime.combine(day, dt.time(12), TIMEZONE).timestamp())
 
 
 def build_site(root: Path = ROOT, site_dir: Path | None = None) -> Path:
