@@ -19,6 +19,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sitegen.build import BuildError  # noqa: E402
 from sitegen.generate import ensure_generated  # noqa: E402
 from sitegen.schema import DataError  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
@@ -30,6 +31,8 @@ def on_pre_build(config, **kwargs):
         ensure_generated(Path(config.docs_dir), root)
     except DataError as exc:
         raise PluginError("数据或页面有错误（data errors）：\n" + str(exc)) from None
+    except BuildError as exc:  # e.g. no CJK font for the PDF, or the form no longer fits its pages
+        raise PluginError(f"生成下载文件失败：{exc}") from None
 
 
 @event_priority(100)  # before the search plugin's on_config, which loads the dictionary

@@ -102,7 +102,14 @@ STAGES = Record(
         "stages": F(
             ListOf(
                 Record(
-                    {"key": F(KEY), "name": F(Text()), "start": F(Date()), "end": F(Date()), "focus": F(LONG)},
+                    {
+                        "key": F(KEY),
+                        "name": F(Text()),
+                        "start": F(Date()),
+                        "end": F(Date()),
+                        "focus": F(LONG),
+                        "end_with_month": F(_Flag(), required=False, default=False),
+                    },
                     Stage,
                 ),
                 min_items=1,

@@ -84,6 +84,7 @@ class Stage:
     start: dt.date
     end: dt.date
     focus: str
+    end_with_month: bool = False  # write 6月6日-6月30日 rather than 6月6日-30日, as the plan does
     lines: dict[str, int] = _lines()
 
 
@@ -212,6 +213,10 @@ class SiteData:
     # Lookups -------------------------------------------------------------
     def module(self, key: str) -> Module:
         return next(m for m in self.modules if m.key == key)
+
+    def deadline(self, key: str) -> Deadline:
+        """A deadline by its key (pages name the one they mean, not a position)."""
+        return next(d for d in self.deadlines if d.key == key)
 
     def contact(self, contact_id: str) -> Contact:
         return next(c for c in self.contacts if c.id == contact_id)

@@ -43,6 +43,7 @@ def environment(docs_dir: Path) -> jinja2.Environment:
         phone=textfmt.phone_display,
         phone_as_written=textfmt.phone_as_written,
         size=textfmt.human_size,
+        book_title=textfmt.book_title,
         cn_number=textfmt.cn_number,
         attr=lambda v: Markup(str(Markup.escape(str(v)))),
         json_data=lambda v: Markup(json.dumps(v, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")),

@@ -36,15 +36,15 @@ def md(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def span(start: dt.date, end: dt.date) -> str:
-    """A date range as the plan writes it: 5月10日-25日, 5月26日-6月5日."""
-    if start.month == end.month:
+def span(start: dt.date, end: dt.date, end_with_month: bool = False) -> str:
+    """A date range as the plan writes it: 5月10日-25日, 5月26日-6月5日, 6月6日-6月30日."""
+    if start.month == end.month and not end_with_month:
         return f"{md(start)}-{end.day}日"
     return f"{md(start)}-{md(end)}"
 
 
 def stage_span(stage: Stage) -> str:
-    return span(stage.start, stage.end)
+    return span(stage.start, stage.end, stage.end_with_month)
 
 
 def due_text(item: Deadline) -> str:
@@ -102,6 +102,11 @@ def phone_display(phone: str) -> str:
 def phone_as_written(phone: str) -> str:
     """The number as the official text prints it: (010) 68586651 -> （010）68586651."""
     return phone.replace("(", "（").replace(")", "）").replace("） ", "）")
+
+
+def book_title(title: str) -> str:
+    """Wrap a title in 《》; a title already holding 《》 gets 〈〉 inside (GB/T 15834)."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
 
 
 def human_size(size: int) -> str:
