@@ -60,16 +60,27 @@ def weekday(day: dt.date) -> str:
     return "星期" + "一二三四五六日"[day.weekday()]
 
 
+_EXTENSION = re.compile(r"(?P<main>.+?\d{7,8})-(?P<ext>\d{1,6})")
+
+
+def split_extension(phone: str) -> tuple[str, str | None]:
+    """010-51871797-123 -> ("010-51871797", "123"); numbers without one -> (phone, None)."""
+    match = _EXTENSION.fullmatch(phone.strip())
+    return (match["main"], match["ext"]) if match else (phone, None)
+
+
 def phone_digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone)
+    """The digits of the number itself, without an extension."""
+    return re.sub(r"\D", "", split_extension(phone)[0])
 
 
 def tel_href(phone: str) -> str:
-    """(010) 68586651 -> tel:+861068586651 (mobiles keep all 11 digits)."""
+    """(010) 68586651 -> tel:+861068586651; an extension becomes ;ext= (RFC 3966)."""
     digits = phone_digits(phone)
     if digits.startswith("0"):
         digits = digits[1:]
-    return f"tel:+86{digits}"
+    ext = split_extension(phone)[1]
+    return f"tel:+86{digits}" + (f";ext={ext}" if ext else "")
 
 
 def mailto_href(address: str, subject: str | None = None, body: str | None = None) -> str:
@@ -80,23 +91,14 @@ def mailto_href(address: str, subject: str | None = None, body: str | None = Non
     return f"mailto:{address}" + ("?" + "&".join(query) if query else "")
 
 
-def phone_intl(phone: str) -> str:
-    """(010) 68586651 -> +86 10 6858 6651 (for vCards and display)."""
-    digits = phone_digits(phone)
-    if digits.startswith("1") and len(digits) == 11:
-        return f"+86 {digits[:3]} {digits[3:7]} {digits[7:]}"
-    digits = digits[1:]
-    area_len = 2 if digits[:1] in "12" else 3
-    return f"+86 {digits[:area_len]} {digits[area_len:]}"
-
-
 def phone_display(phone: str) -> str:
-    """Unify to the 010-68586651 form used by the notice."""
+    """Unify to the 010-68586651 form used by the notice (转 before an extension)."""
     digits = phone_digits(phone)
+    ext = split_extension(phone)[1]
     if digits.startswith("1") and len(digits) == 11:
         return digits
     area_len = 3 if digits[1:2] in "12" else 4
-    return f"{digits[:area_len]}-{digits[area_len:]}"
+    return f"{digits[:area_len]}-{digits[area_len:]}" + (f"转{ext}" if ext else "")
 
 
 def phone_as_written(phone: str) -> str:
