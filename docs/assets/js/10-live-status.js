@@ -160,12 +160,5 @@
     for (var j = 0; j < spans.length; j++) renderDocStatus(spans[j], data, today);
   }
 
-  // Material's instant navigation swaps pages without reloading scripts.
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(run);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", run);
-  } else {
-    run();
-  }
+  window.onEachPage(run);
 })();
