@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dataedit import edit_file
 from sitegen.load import load_data
 from sitegen.schema import DataError
 
@@ -106,21 +107,7 @@ def _data_copy(tmp_path: Path) -> Path:
 
 
 def _mutate(project: Path, case: Case) -> int:
-    path = project / "data" / case.file
-    text = path.read_text(encoding="utf-8")
-    assert case.old in text, f"fixture drifted: {case.old!r} not in {case.file}"
-    at = text.index(case.old)
-    text = text[:at] + case.new + text[at + len(case.old):]
-    path.write_text(text, encoding="utf-8")
-    marker = case.expected_line_text
-    # Prefer the marker inside the replaced text, so repeated lines elsewhere don't match.
-    inside = case.new.find(marker)
-    if inside >= 0:
-        return text[: at + inside].count("\n") + 1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if marker.strip() in line:
-            return number
-    raise AssertionError(f"marker {marker!r} not found")
+    return edit_file(project / "data" / case.file, case.old, case.new, case.expected_line_text)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dataedit import edit_file
 from sitegen.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,19 +67,7 @@ MISTAKES = [
 
 def make(mistake: Mistake, project: Path) -> int:
     """Make the mistake in the project copy; return the line the message must point at."""
-    path = project / mistake.file
-    text = path.read_text(encoding="utf-8")
-    assert mistake.old in text, f"fixture drifted: {mistake.old!r} is not in {mistake.file}"
-    at = text.index(mistake.old)
-    text = text[:at] + mistake.new + text[at + len(mistake.old):]
-    path.write_bytes(text.encode(mistake.encoding))
-    marker = mistake.marker or mistake.new.splitlines()[0]
-    inside = mistake.new.find(marker.rstrip("\n"))
-    if mistake.marker is None and inside >= 0:
-        return text[: at + inside].count("\n") + 1
-    start = text.rfind(marker) if marker.endswith("\n") else text.find(marker)
-    assert start >= 0, marker
-    return text[:start].count("\n") + 1
+    return edit_file(project / mistake.file, mistake.old, mistake.new, mistake.marker, mistake.encoding)
 
 
 @pytest.fixture
