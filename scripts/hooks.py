@@ -19,9 +19,9 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitegen.build import BuildError  # noqa: E402
+from sitegen.errors import BuildError  # noqa: E402
 from sitegen.generate import ensure_generated  # noqa: E402
-from sitegen.schema import DataError  # noqa: E402
+from sitegen.errors import DataError  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 
 

@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         report(exc, args.format, args.command)
         return 1
     except Exception as exc:  # BuildError and the like: one clear line, non-zero exit
-        from .build import BuildError
+        from .errors import BuildError
 
         if isinstance(exc, BuildError):
             if args.format == "github":

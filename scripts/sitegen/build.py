@@ -17,14 +17,10 @@ from pathlib import Path
 from .generate import ROOT, generate, source_epoch
 from .load import load_data
 from .model import TIMEZONE
-from .schema import DataError
+from .errors import BuildError, DataError  # noqa: F401 - BuildError re-exported
 
 # Set before MkDocs and the theme are imported (see build_environment()).
 QUIET_THEME = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-
-
-class BuildError(Exception):
-    pass
 
 
 @contextlib.contextmanager

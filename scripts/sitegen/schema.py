@@ -17,28 +17,7 @@ from typing import Any, Callable
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One data error, in words a maintainer understands."""
-
-    file: str
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        field_path = f" {self.path}" if self.path else ""
-        return f"{where}:{field_path} {self.message}"
-
-
-class DataError(Exception):
-    """Raised when one or more data files are wrong; carries every problem."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+from .errors import DataError, Problem  # noqa: F401 - re-exported for callers
 
 
 @dataclass

@@ -40,7 +40,7 @@ def produce(site: SiteData, out_dir: Path) -> list[Produced]:
     try:
         layout = L.form_layout(site)
     except L.LayoutError as exc:
-        from ..build import BuildError
+        from ..errors import BuildError
 
         raise BuildError(str(exc)) from None
     rel = url_path(site)

@@ -143,7 +143,7 @@ def render(layout: L.FormLayout, fonts: dict[str, tuple[str, int]] | None = None
 
 
 def produce(site: SiteData, out_dir: Path) -> list[Produced]:
-    from ..build import BuildError
+    from ..errors import BuildError
 
     try:
         layout = L.form_layout(site)
