@@ -3,13 +3,16 @@
 All the work (reading data, rendering pages and downloads) is plain Python in
 ``scripts/sitegen`` and runs without MkDocs. This file only:
 - calls it before each build, so ``mkdocs serve`` picks up edits under
-  ``data/`` and ``docs/``;
+  ``data/`` and ``docs/`` (only the edition that changed is made again);
+- takes the navigation and the site name from it (``data/site.yaml``, and
+  one entry per edition), so ``mkdocs.yml`` names no year;
 - hands the search plugin the jieba word list written from data;
 - removes one invalid attribute the theme writes outside any template block.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -20,7 +23,7 @@ from mkdocs.plugins import event_priority
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitegen.errors import BuildError  # noqa: E402
-from sitegen.generate import ensure_generated  # noqa: E402
+from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
 from sitegen.errors import DataError  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 
@@ -37,7 +40,23 @@ def on_pre_build(config, **kwargs):
 
 @event_priority(100)  # before the search plugin's on_config, which loads the dictionary
 def on_config(config, **kwargs):
-    """Hand the search plugin the jieba word list written from data/ (names stay whole)."""
+    """Navigation and site name from the generated pages; the jieba word list for search (names stay whole)."""
+    root = Path(config.config_file_path).resolve().parent
+    docs_dir = Path(config.docs_dir)
+    try:
+        ensure_generated(docs_dir, root)
+    except (DataError, BuildError):
+        pass  # on_pre_build reports them with file and line
+    nav_file = docs_dir / NAV_FILE
+    if nav_file.is_file():
+        config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
+    try:
+        from sitegen.load import load_site
+
+        info = load_site(root).info
+        config.site_name, config.site_description, config.site_author = info.name, info.description, info.office.name
+    except DataError:
+        pass
     search = next((p for p in config.plugins.values() if "jieba_dict_user" in getattr(p, "config", {})), None)
     if search is None:
         return config

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .generate import ROOT, generate, source_epoch
-from .load import load_data
+from .load import load_site
 from .model import TIMEZONE
 from .errors import BuildError, DataError  # noqa: F401 - BuildError re-exported
 
@@ -24,7 +24,7 @@ QUIET_THEME = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
 @contextlib.contextmanager
-def build_environment(root: Path):
+def build_environment(root: Path, drafts: bool = False):
     """Silence the theme's end-of-life banner; date the build from git, not the clock.
 
     SOURCE_DATE_EPOCH (honoured by MkDocs for the sitemap's lastmod and the
@@ -34,6 +34,8 @@ def build_environment(root: Path):
     day. The variable is restored afterwards, so one build cannot date the next.
     """
     os.environ.update(QUIET_THEME)
+    saved_drafts = os.environ.get("SITEGEN_DRAFTS")
+    os.environ["SITEGEN_DRAFTS"] = "1" if drafts else "0"  # the MkDocs hook builds the same editions
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if not (saved or "").isdigit():
         epoch = source_epoch(root)
@@ -54,15 +56,19 @@ def build_environment(root: Path):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
+        if saved_drafts is None:
+            os.environ.pop("SITEGEN_DRAFTS", None)
+        else:
+            os.environ["SITEGEN_DRAFTS"] = saved_drafts
 
 
 def notice_epoch(root: Path) -> int | None:
     """Noon (Beijing time) of the notice's date, for sources outside git: the same day in UTC and in Beijing."""
     try:
-        site = load_data(root / "data", root)
+        site = load_site(root)
     except DataError:
         return None  # build_site reports the errors itself
-    return beijing_noon(site.document.date)
+    return beijing_noon(site.current.document.date)
 
 
 def beijing_noon(day: dt.date) -> int:
@@ -70,34 +76,38 @@ def beijing_noon(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(12), TIMEZONE).timestamp())
 
 
-def build_site(root: Path = ROOT, site_dir: Path | None = None) -> Path:
+def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | None = None) -> Path:
+    """Build ``site/``. ``drafts`` (default: SITEGEN_DRAFTS=1) includes draft editions, for previews only."""
+    from .generate import drafts_wanted
+
     root = Path(root).resolve()
     site_dir = Path(site_dir or root / "site").resolve()
-    with build_environment(root):
-        load_data(root / "data", root)  # fail before any work, with every data error
+    drafts = drafts_wanted() if drafts is None else drafts
+    with build_environment(root, drafts):
+        load_site(root, drafts=drafts)  # fail before any work, with every data error
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
         try:
             docs_dir, new_site = work / "docs", work / "site"
-            generated = generate(docs_dir, root)
-            run_mkdocs(root, docs_dir, new_site)
-            check_output(new_site, generated.downloads.values())
+            generated = generate(docs_dir, root, drafts=drafts)
+            run_mkdocs(root, docs_dir, new_site, drafts)
+            check_output(new_site, [d for per in generated.downloads.values() for d in per.values()])
             swap(new_site, site_dir)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return site_dir
 
 
-def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path) -> None:
+def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False) -> None:
     import jinja2
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .generate import STAMP, fingerprint
+    from .generate import write_stamp
 
     # The hook regenerates only when inputs changed; mark this folder as fresh.
-    (docs_dir / STAMP).write_text(fingerprint(root))
+    write_stamp(docs_dir, root, drafts)
     try:
         config = load_config(
             str(root / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True

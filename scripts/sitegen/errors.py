@@ -37,3 +37,14 @@ class BuildError(Exception):
 
     The message is one line for the maintainer; the last good site stays.
     """
+
+
+class MissingItem(LookupError):
+    """A page asked for a deadline, contact, module or edition the data does not have.
+
+    The message says, in Chinese, what was asked for and what exists; the page
+    renderer adds the page's file and line.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "数据中没有这一项"

@@ -1,5 +1,9 @@
 """Typed objects for every kind of fact in ``data/``.
 
+``Site`` is the whole of ``data/``: the site-wide facts (``data/site.yaml``)
+and one ``Edition`` per year folder (``data/<year>/``). An edition is passed
+down the pipeline as a value; nothing reads "the" edition from a global.
+
 Each object is immutable. ``lines`` maps a field name to its line in the
 YAML file ("" is the record itself) so that checks run after loading can
 still point at the right line.
@@ -10,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
+
+from .errors import MissingItem
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
@@ -43,8 +49,9 @@ class Span:
 
 @dataclass(frozen=True)
 class Document:
-    """The notice 学秘函〔2021〕11号 and the plan it forwards."""
+    """One year's notice (学秘函) and the plan it forwards."""
 
+    status: str  # "published" or "draft"
     issuer: str
     number: str
     date: dt.date
@@ -95,6 +102,7 @@ class Audience:
     short: str
     sends_to: str
     source: str
+    primary: bool = False  # the audience this site serves first (its deadlines lead the home page)
     lines: dict[str, int] = _lines()
 
 
@@ -115,6 +123,7 @@ class Deadline:
     note: str | None = None
     short: str | None = None  # 简称 for e-mail subjects and file names, e.g. 筹备方案
     word_limit: int | None = None  # 字数上限 stated by the text, e.g. 2000
+    featured: bool = False  # the deadline whose mailbox the status box and WeChat hint offer
     lines: dict[str, int] = _lines()
 
     @property
@@ -197,10 +206,14 @@ class Form:
     lines: dict[str, int] = _lines()
 
 
-@dataclass(frozen=True)
-class SiteData:
-    """Everything in ``data/``, checked and cross-referenced."""
+STATUSES = ("published", "draft")
 
+
+@dataclass(frozen=True)
+class Edition:
+    """One year's notice: everything in ``data/<year>/``, checked and cross-referenced."""
+
+    key: str  # the folder name, a year: "2021"
     document: Document
     modules: list[Module]
     stages: list[Stage]
@@ -209,23 +222,64 @@ class SiteData:
     contacts: list[Contact]
     corrections: list[Correction]
     form: Form
+    data_dir: str = ""  # data/2021, as the maintainer sees it (for messages)
+
+    @property
+    def year(self) -> int:
+        return int(self.key)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.document.status == "draft"
 
     # Lookups -------------------------------------------------------------
+    def _find(self, items, attr: str, value: str, what: str, file_name: str):
+        for item in items:
+            if getattr(item, attr) == value:
+                return item
+        known = "、".join(getattr(i, attr) for i in items) or "（无）"
+        raise MissingItem(f"{self.data_dir or 'data/' + self.key}/{file_name} 中没有 {attr} 为“{value}”的{what}；现有：{known}")
+
     def module(self, key: str) -> Module:
-        return next(m for m in self.modules if m.key == key)
+        return self._find(self.modules, "key", key, "模块", "modules.yaml")
 
     def deadline(self, key: str) -> Deadline:
         """A deadline by its key (pages name the one they mean, not a position)."""
-        return next(d for d in self.deadlines if d.key == key)
+        return self._find(self.deadlines, "key", key, "截止时间", "stages.yaml")
 
     def contact(self, contact_id: str) -> Contact:
-        return next(c for c in self.contacts if c.id == contact_id)
+        return self._find(self.contacts, "id", contact_id, "联系人", "contacts.yaml")
 
     def audience(self, key: str) -> Audience:
-        return next(a for a in self.audiences if a.key == key)
+        return self._find(self.audiences, "key", key, "报送对象", "stages.yaml")
+
+    @property
+    def primary(self) -> Audience:
+        """The audience marked ``primary: true`` (the loader checks there is exactly one)."""
+        return next((a for a in self.audiences if a.primary), self.audiences[0])
+
+    @property
+    def others(self) -> list[Audience]:
+        """Every audience but the primary one, in data order."""
+        return [a for a in self.audiences if a is not self.primary]
+
+    @property
+    def featured(self) -> Deadline:
+        """The deadline marked ``featured: true``, else the primary audience's first one."""
+        own = self.deadlines_for(self.primary.key) or self.deadlines
+        return next((d for d in self.deadlines if d.featured), own[0])
+
+    @property
+    def office(self) -> Contact:
+        """The contact who receives the featured deadline's item."""
+        return self.contact(self.featured.contact)
 
     def deadlines_for(self, audience: str) -> list[Deadline]:
         return sorted((d for d in self.deadlines if d.audience == audience), key=lambda d: (d.due, d.key))
+
+    def deadlines_by(self, channel: str) -> list[Deadline]:
+        """Deadlines whose item goes through ``channel`` ("email" or "platform"), by date."""
+        return sorted((d for d in self.deadlines if d.channel == channel), key=lambda d: (d.due, d.key))
 
     def contacts_for(self, audience: str) -> list[Contact]:
         return [c for c in self.contacts if c.audience == audience]
@@ -241,3 +295,61 @@ class SiteData:
         if deadline.channel == "platform":
             return self.document.platform.url
         return self.contact(deadline.contact).emails[0]
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str
+    email: str
+    phones: list[str]
+    lines: dict[str, int] = _lines()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    lines: dict[str, int] = _lines()
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """``data/site.yaml``: facts shared by every edition."""
+
+    name: str
+    society: str
+    description: str
+    office: Office
+    pages: list[PageSpec]
+    lines: dict[str, int] = _lines()
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole of ``data/``: site-wide facts and every edition, newest first."""
+
+    info: SiteInfo
+    editions: list[Edition]
+
+    @property
+    def current(self) -> Edition:
+        """The newest published edition (the loader checks there is one)."""
+        return next(e for e in self.editions if not e.is_draft)
+
+    def state_of(self, edition: Edition) -> str:
+        """"current", "draft" or "archived"."""
+        if edition.is_draft:
+            return "draft"
+        return "current" if edition.key == self.current.key else "archived"
+
+    def edition(self, key: str) -> Edition:
+        for e in self.editions:
+            if e.key == key:
+                return e
+        raise MissingItem(f"没有 {key} 年的通知；data/ 中有：{'、'.join(e.key for e in self.editions)}")
+
+    def without_drafts(self) -> "Site":
+        return Site(self.info, [e for e in self.editions if not e.is_draft])
+
+
+SiteData = Edition  # the name before editions; kept for the form producers' signatures

@@ -1,6 +1,8 @@
 """Render the Markdown pages: prose in ``docs/`` with values from ``data/``.
 
-Every ``*.md`` under ``docs/`` is a Jinja2 template. Partials shared by
+Every ``*.md`` under ``docs/`` is a Jinja2 template: ``docs/<year>/*.md``
+are one edition's pages (they see ``edition``, ``doc``, ``site`` and that
+edition's ``downloads``), ``docs/*.md`` the site-wide pages (``site``). Partials shared by
 several pages live in ``scripts/sitegen/templates/``. Every ``{{ value }}``
 is escaped so that it shows as plain text (see ``textfmt.literal``); a
 template marks trusted markup with ``|safe`` only for HTML it builds itself.
@@ -16,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import textfmt
-from .model import SiteData
-from .schema import DataError, Problem
+from . import mdedit
+from .errors import DataError, MissingItem, Problem
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -45,20 +47,39 @@ def environment(docs_dir: Path) -> jinja2.Environment:
         size=textfmt.human_size,
         book_title=textfmt.book_title,
         cn_number=textfmt.cn_number,
+        cn_count=textfmt.cn_count,
+        month_end=textfmt.month_end_or_day,
+        url=_url,
+        md_path=_md_path,
         attr=lambda v: Markup(str(Markup.escape(str(v)))),
         json_data=lambda v: Markup(json.dumps(v, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")),
     )
     return env
 
 
-def render_pages(site: SiteData, docs_dir: Path, context: dict) -> dict[str, str]:
-    """Render every page; return {relative path: Markdown}. Errors name the page and line."""
+@jinja2.pass_context
+def _url(context, path: str) -> str:
+    """A path below the site root (a download, a page URL) as an HTML link from the page being rendered."""
+    return Markup.escape(mdedit.relative(str(path), context["page_path"]))
+
+
+@jinja2.pass_context
+def _md_path(context, path: str) -> str:
+    """A source path below the docs root as a Markdown link from the page being rendered."""
+    return mdedit.relative_source(str(path), context["page_path"])
+
+
+def render_pages(docs_dir: Path, names: list[str], context_for) -> dict[str, str]:
+    """Render the pages ``names`` (paths below ``docs_dir``); return {name: Markdown}.
+
+    ``context_for(name)`` gives each page its values. Every error is collected
+    and names the page (or partial) and line; nothing raises half-way.
+    """
     env = environment(docs_dir)
     pages: dict[str, str] = {}
     problems: list[Problem] = []
-    base = {"site": site, "doc": site.document, **context}
-    for path in sorted(docs_dir.rglob("*.md")):
-        rel = path.relative_to(docs_dir).as_posix()
+    for rel in names:
+        base = {**context_for(rel), "page_path": rel}
         try:
             pages[rel] = env.get_template(rel).render(base)
         except jinja2.TemplateSyntaxError as exc:
@@ -72,12 +93,20 @@ def render_pages(site: SiteData, docs_dir: Path, context: dict) -> dict[str, str
             placeholder = _placeholder(filename, line, exc)
             if isinstance(exc, jinja2.UndefinedError):
                 message = _undefined_message(exc.message or "", base)
+            elif isinstance(exc, MissingItem):
+                message = f"页面要用的数据不存在：{exc}"
             else:
                 message = f"页面模板出错：{type(exc).__name__}: {exc}"
             problems.append(Problem(where, line, placeholder, message))
     if problems:
         raise DataError(problems)
     return pages
+
+
+def page_names(folder: Path, docs_dir: Path, recursive: bool = True) -> list[str]:
+    """The Markdown pages of ``folder``, as paths below ``docs_dir``, sorted."""
+    found = folder.rglob("*.md") if recursive else folder.glob("*.md")
+    return sorted(p.relative_to(docs_dir).as_posix() for p in found)
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -307,8 +307,9 @@ class Integer(Type):
 
 
 class ListOf(Type):
-    def __init__(self, item: Type, min_items: int = 0, unique: bool = False):
+    def __init__(self, item: Type, min_items: int = 0, unique: bool = False, partial: bool = False):
         self.item, self.min_items, self.unique = item, min_items, unique
+        self.partial = partial  # keep the items that checked when others failed (lists of records in a file)
 
     def check(self, node, path, out):
         if not isinstance(node, SequenceNode):
@@ -329,25 +330,43 @@ class ListOf(Type):
                     out.add(child, f"{path}[{index}]", f"“{value}”重复出现")
                 seen.add(value)
         if any(v is None for v in values):
+            if self.partial:
+                return [v for v in values if v is not None]
             return None  # the items' problems are recorded already
         return values
 
 
 @dataclass(frozen=True)
 class F:
-    """One field of a record."""
+    """One field of a record.
+
+    ``help`` says in Chinese what the field is for and ``example`` shows one
+    line as it is written in the file; both appear in the messages for a
+    missing field and for an unknown key.
+    """
 
     type: Type
     required: bool = True
     default: Any = None
+    help: str = ""
+    example: str = ""
 
 
 class Record(Type):
     """A mapping with known keys; unknown keys are typos and are rejected."""
 
-    def __init__(self, fields: dict[str, F], build: Callable[..., Any] | None = None):
+    def __init__(self, fields: dict[str, F], build: Callable[..., Any] | None = None, partial: bool = False):
         self.fields = fields
         self.build = build
+        # A file's top record is partial: it returns the fields that checked
+        # (None for the others) even when some failed, so that the checks
+        # across files still run on what is usable.
+        self.partial = partial
+
+    def allowed(self) -> str:
+        """The keys this record may have, each with what it means."""
+        parts = [f"{k}（{f.help}）" if f.help else k for k, f in self.fields.items()]
+        return "这里可以写的键：" + "；".join(parts)
 
     def check(self, node, path, out):
         if not isinstance(node, MappingNode):
@@ -371,7 +390,7 @@ class Record(Type):
             seen[key] = key_node
             if key not in self.fields:
                 hint = _closest(key, self.fields)
-                out.add(key_node, child, f"未知的键“{key}”" + (f"，是不是“{hint}”？" if hint else f"；可用的键：{', '.join(self.fields)}"))
+                out.add(key_node, child, f"未知的键“{key}”" + (f"，是不是“{hint}”？" if hint else "。") + self.allowed())
                 ok = False
                 continue
             lines[key] = line_of(value_node)
@@ -383,15 +402,25 @@ class Record(Type):
             if key not in seen:
                 if spec.required:
                     where = f"{path}.{key}" if path else key
-                    out.add(node, where, "缺少必填项")
+                    out.add(node, where, missing_message(key, spec))
                     ok = False
                 else:
                     values[key] = spec.default
         if not ok:
-            return None
+            return values if self.partial else None
         if self.build is None:
             return values
         return self.build(**values, lines=lines)
+
+
+def missing_message(key: str, spec: F) -> str:
+    """缺少必填项“date”：通知的成文日期。例如：date: 2021-04-28"""
+    text = f"缺少必填项“{key}”"
+    if spec.help:
+        text += f"：{spec.help}"
+    if spec.example:
+        text += f"。例如：{spec.example}"
+    return text
 
 
 def _closest(key: str, options) -> str | None:

@@ -11,36 +11,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .load import load_data
-from .model import SiteData
+from .load import load_site
+from .model import Site
 
 # A file name next to (never inside) the generated docs folder, so that it is
 # not copied into the site.
 FILE_NAME = "jieba-userdict.txt"
 
 
-def user_words(site: SiteData) -> list[str]:
-    """People's names from contacts.yaml and the module names from modules.yaml.
+def user_words(site: Site) -> list[str]:
+    """People's names from every edition's contacts.yaml and module names from modules.yaml.
 
     Only short proper names: a long compound (a department name) made into one
     word would stop searches for its parts (科普 in 学术交流与科普部).
     """
     words: list[str] = []
-    for contact in site.contacts:
-        words.extend(contact.people)
-    words.extend(module.name for module in site.modules)
+    for edition in site.editions:
+        for contact in edition.contacts:
+            words.extend(contact.people)
+        words.extend(module.name for module in edition.modules)
     seen: set[str] = set()
     return [w for w in words if w and not (w in seen or seen.add(w))]
 
 
-def dictionary_text(site: SiteData) -> str:
+def dictionary_text(site: Site) -> str:
     """jieba's user-dictionary format: one word per line (jieba picks the frequency)."""
     return "".join(f"{word}\n" for word in user_words(site))
 
 
 def write_user_dict(root: Path, path: Path) -> Path:
     """Write the dictionary for the data under ``root`` to ``path`` (only if it changed)."""
-    text = dictionary_text(load_data(Path(root) / "data", Path(root)))
+    text = dictionary_text(load_site(Path(root)))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:

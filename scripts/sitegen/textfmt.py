@@ -125,3 +125,17 @@ CN_NUMERALS = "一二三四五六七八九十"
 def cn_number(n: int) -> str:
     """1 -> 一 (up to 十)."""
     return CN_NUMERALS[n - 1]
+
+
+def cn_count(n: int) -> str:
+    """A count before a measure word: 2 -> 两 (两个阶段), otherwise as cn_number (三个阶段)."""
+    return "两" if n == 2 else cn_number(n)
+
+
+def month_end_or_day(day: dt.date) -> str:
+    """How the plan writes an end date: 6月底 on the last day of a month, else 6月24日."""
+    import calendar
+
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return f"{day.month}月底"
+    return md(day)

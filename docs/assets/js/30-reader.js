@@ -20,7 +20,7 @@
 
   function storageKey() {
     var el = panel();
-    return (el && el.getAttribute("data-reader-key")) || "kjgzzr-2021:reader";
+    return (el && el.getAttribute("data-reader-key")) || "kjgzzr:reader";
   }
 
   function current() {

@@ -46,6 +46,11 @@ class Download(Produced):
         return "，".join(parts)
 
 
+def prodid(site: SiteData) -> str:
+    """PRODID of the calendars and vCards: who made them, for which year's notice."""
+    return f"-//{site.document.issuer}//{site.key}全国科技工作者日活动网站//ZH"
+
+
 Producer = Callable[[SiteData, Path], list[Produced]]
 
 
@@ -57,13 +62,15 @@ def producers() -> list[Producer]:
 
 
 def produce_all(site: SiteData, out_dir: Path, date: dt.date) -> dict[str, Download]:
+    """Make every download of one edition under ``out_dir/<year>/``; paths in the result start with ``<year>/``."""
     downloads: dict[str, Download] = {}
+    edition_dir = Path(out_dir) / site.key
     for produce in producers():
-        for item in produce(site, out_dir):
-            data = (out_dir / item.path).read_bytes()
+        for item in produce(site, edition_dir):
+            data = (edition_dir / item.path).read_bytes()
             downloads[item.key] = Download(
                 key=item.key,
-                path=item.path,
+                path=f"{site.key}/{item.path}",
                 file_name=item.file_name,
                 format=item.format,
                 pages=item.pages,

@@ -19,7 +19,7 @@ from icalendar import Alarm, Calendar, Event
 
 from ..model import TIMEZONE, Deadline, SiteData, Stage
 from ..textfmt import cn_date, due_text, phone_display, stage_span
-from . import Produced
+from . import Produced, prodid
 
 # Namespace of every UID; together with the data keys it makes UIDs stable
 # across builds and unique across the files of this site.
@@ -30,7 +30,6 @@ REMINDER_DAYS = 3
 REMINDER_AT = dt.time(9, 0)
 # Events land in a reader's own calendar among other things: say what they belong to.
 EVENT_PREFIX = "科技工作者日·"
-PRODID = "-//中国铁道学会//2021全国科技工作者日活动网站//ZH"
 
 
 def slug(site: SiteData) -> str:
@@ -139,7 +138,7 @@ def build_calendar(site: SiteData, audience: str) -> Calendar:
     doc = site.document
     who = site.audience(audience)
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", prodid(site))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from ..model import Contact, SiteData
 from ..textfmt import tel_href
-from . import Produced
+from . import Produced, prodid
 
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "kjgzzr.crs-tdxh.github.io")
-PRODID = "-//中国铁道学会//2021全国科技工作者日活动网站//ZH"
 LINE_OCTETS = 75
 
 
@@ -46,8 +45,9 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def card_uid(contact: Contact) -> str:
-    return f"urn:uuid:{uuid.uuid5(UID_NAMESPACE, 'contact/' + contact.id)}"
+def card_uid(site: SiteData, contact: Contact) -> str:
+    """Stable per edition and contact: a re-import of the same year's card updates it."""
+    return f"urn:uuid:{uuid.uuid5(UID_NAMESPACE, f'{site.key}/contact/{contact.id}')}"
 
 
 def note(contact: Contact) -> str:
@@ -60,8 +60,8 @@ def vcard(site: SiteData, contact: Contact) -> str:
     lines = [
         "BEGIN:VCARD",
         "VERSION:4.0",
-        f"PRODID:{escape(PRODID)}",
-        f"UID:{card_uid(contact)}",
+        f"PRODID:{escape(prodid(site))}",
+        f"UID:{card_uid(site, contact)}",
         "KIND:org",
         f"FN:{escape(contact.name)}",
         f"ORG:{escape(contact.organization)};{escape(contact.department)}",
