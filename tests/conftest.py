@@ -22,7 +22,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
 from sitegen.build import build_site  # noqa: E402
-from sitegen.load import load_data  # noqa: E402
+from sitegen.load import load_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that keep Chromium from calling Google services on a closed network.
@@ -44,9 +44,26 @@ def root() -> Path:
     return ROOT
 
 
+# Every edition in data/ (drafts too): content tests run on each of them.
+EDITIONS = sorted(p.name for p in (ROOT / "data").iterdir() if p.is_dir())
+
+
 @pytest.fixture(scope="session")
-def site_data():
-    return load_data(ROOT / "data", ROOT)
+def site_model():
+    """The whole of data/ as the build reads it."""
+    return load_site(ROOT)
+
+
+@pytest.fixture(scope="session", params=EDITIONS)
+def site_data(request, site_model):
+    """One edition (each test that uses it runs once per year folder in data/)."""
+    return site_model.edition(request.param)
+
+
+@pytest.fixture(scope="session")
+def edition_dir(built_site, site_data) -> Path:
+    """The built folder of the edition under test: site/<year>/."""
+    return built_site / site_data.key
 
 
 def copy_project(target: Path) -> Path:
