@@ -8,7 +8,7 @@ export PYTHONPATH := scripts
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve site check test bench system venv node lock outdated clean
+.PHONY: serve site check test bench system venv node lock outdated clean edition
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,20 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed
 
+# The preview shows draft editions (status: draft), marked 草稿; `make site` leaves them out.
 serve: venv system
-	$(PY) -m sitegen generate build/docs
-	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
+	SITEGEN_DRAFTS=1 $(PY) -m sitegen generate build/docs
+	SITEGEN_DRAFTS=1 $(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
 
+# DRAFTS=1 (the pull-request preview) includes status: draft editions; what gets published has none.
+DRAFTS ?=
 site: venv system
-	$(PY) -m sitegen --format $(FORMAT) build
+	$(PY) -m sitegen --format $(FORMAT) build $(if $(DRAFTS),--drafts)
+
+# Start next year's notice: make edition NEW=2027 copies the newest edition as a draft.
+edition: venv
+	@test -n "$(NEW)" || { echo "用法：make edition NEW=<年份>，例如 make edition NEW=2027"; exit 2; }
+	$(PY) -m sitegen edition $(NEW)
 
 # FORMAT=github prints data errors as pull-request annotations (see .github/workflows/pr.yml).
 FORMAT ?= text

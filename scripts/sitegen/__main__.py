@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("out", type=Path)
     build = sub.add_parser("build", help="validate, generate and build site/ atomically")
     build.add_argument("--site-dir", type=Path, default=None)
+    build.add_argument("--drafts", action="store_true", help="include status: draft editions (previews only)")
+    edition = sub.add_parser("edition", help="start next year's notice: copy the newest edition as a draft")
+    edition.add_argument("year")
     args = parser.parse_args(argv)
 
     try:
@@ -90,8 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             from .build import build_site
 
-            site_dir = build_site(args.root, args.site_dir)
+            site_dir = build_site(args.root, args.site_dir, drafts=True if args.drafts else None)
             print(f"网站已构建：{site_dir}")
+        elif args.command == "edition":
+            from .edition import start_edition
+
+            source, made = start_edition(args.root, args.year)
+            print(f"已把 {source} 年的通知复制为 {args.year} 年的草稿：{'、'.join(made)}")
+            print("下一步：运行 make check，按列出的文件和行号把旧的日期、发文字号和文字改为今年的；"
+                  "make serve 预览（草稿页标有“草稿”）；改好后把 document.yaml 的 status 改为 published。")
     except DataError as exc:
         report(exc, args.format, args.command)
         return 1

@@ -195,7 +195,7 @@ def banner_for(site: Site, edition: Edition, page: str) -> str | None:
 
 
 def page_title(spec_title: str, meta_title: str | None, edition: Edition, state: str) -> str:
-    """The <title> of an edition's page: 通知（2021年）, with 已结束 / 草稿 where it applies."""
+    """The <title> of an edition's page: 通知（2027年）, with 已结束 / 草稿 where it applies."""
     base = meta_title or spec_title
     mark = {"archived": "，已结束", "draft": "，草稿"}.get(state, "")
     return f"{base}（{edition.key}年{mark}）"

@@ -81,26 +81,26 @@ DOCUMENT = R(
     {
         "status": F(Choice(*STATUSES), help="发布状态：published 为已发布，draft 为草稿（只在预览中出现）", example="status: draft"),
         "issuer": F(Text(), help="发文机关", example="issuer: 中国铁道学会"),
-        "number": F(Text(), help="发文字号", example="number: 学秘函〔2021〕11号"),
-        "date": F(Date(), help="成文日期（YYYY-MM-DD）", example="date: 2021-04-28"),
+        "number": F(Text(), help="发文字号", example="number: 学秘函〔2027〕3号"),
+        "date": F(Date(), help="成文日期（YYYY-MM-DD）", example="date: 2027-04-28"),
         "title": F(Text(), help="通知标题", example="title: 关于转发……的通知"),
         "recipients": F(ListOf(Text(), min_items=1), help="主送单位，每个一行", example="recipients: [各分支机构]"),
-        "attachment": F(Text(), help="附件名称", example="attachment: 2021年“全国科技工作者日”活动实施方案"),
+        "attachment": F(Text(), help="附件名称", example="attachment: 2027年“全国科技工作者日”活动实施方案"),
         "category": F(Text(), help="主题分类", example="category: 学术交流与科普 / 科技工作者日"),
-        "holiday": F(Date(), help="全国科技工作者日的日期", example="holiday: 2021-05-30"),
+        "holiday": F(Date(), help="全国科技工作者日的日期", example="holiday: 2027-05-30"),
         "holiday_edition": F(Text(), help="第几个科技工作者日", example="holiday_edition: 第5个“全国科技工作者日”"),
         "theme": F(Text(), help="节日主题", example="theme: 众心向党，自立自强"),
         "campaign": F(
-            R({"start": F(Date(), help="活动开始日期", example="start: 2021-05-10"),
-               "end": F(Date(), help="活动结束日期", example="end: 2021-06-30")}, Span),
-            help="活动期（start 开始、end 结束）", example="campaign: {start: 2021-05-10, end: 2021-06-30}",
+            R({"start": F(Date(), help="活动开始日期", example="start: 2027-05-10"),
+               "end": F(Date(), help="活动结束日期", example="end: 2027-06-30")}, Span),
+            help="活动期（start 开始、end 结束）", example="campaign: {start: 2027-05-10, end: 2027-06-30}",
         ),
         "parent": F(
             R(
                 {"issuer": F(Text(), help="上级文件的发文机关", example="issuer: 中国科学技术协会"),
                  "short_issuer": F(Text(), help="发文机关简称", example="short_issuer: 中国科协"),
-                 "number": F(Text(), help="上级文件的发文字号", example="number: 科协办函组字〔2021〕56号"),
-                 "title": F(Text(), help="上级文件（实施方案）的标题", example="title: 2021年“全国科技工作者日”活动实施方案")},
+                 "number": F(Text(), help="上级文件的发文字号", example="number: 科协办函组字〔2027〕12号"),
+                 "title": F(Text(), help="上级文件（实施方案）的标题", example="title: 2027年“全国科技工作者日”活动实施方案")},
                 Parent,
             ),
             help="所转发的中国科协文件", example="parent: {issuer: …, short_issuer: …, number: …, title: …}",
@@ -137,8 +137,8 @@ STAGES = R(
                     {
                         "key": F(KEY, help="阶段标识", example="key: stage1"),
                         "name": F(Text(), help="阶段名称", example="name: 第一阶段"),
-                        "start": F(Date(), help="开始日期", example="start: 2021-05-10"),
-                        "end": F(Date(), help="结束日期", example="end: 2021-05-25"),
+                        "start": F(Date(), help="开始日期", example="start: 2027-05-10"),
+                        "end": F(Date(), help="结束日期", example="end: 2027-05-25"),
                         "focus": F(LONG, help="这一阶段的重点（原文）", example="focus: 与……紧密结合"),
                         "end_with_month": F(_Flag(), required=False, default=False,
                                             help="true 时结束日期连月份写，如“6月6日-6月30日”"),
@@ -156,7 +156,7 @@ STAGES = R(
                         "name": F(Text(), help="报送对象的全称", example="name: 学会各分支机构、各省级铁道学会及有关单位"),
                         "short": F(Text(), help="简称", example="short: 本会会员单位"),
                         "sends_to": F(Text(), help="材料报给谁", example="sends_to: 中国铁道学会学术交流与科普部"),
-                        "source": F(Text(), help="依据的文件", example="source: 学秘函〔2021〕11号"),
+                        "source": F(Text(), help="依据的文件", example="source: 学秘函〔2027〕3号"),
                         "primary": F(_Flag(), required=False, default=False,
                                      help="true 表示本站主要面向的报送对象（只能有一个）"),
                     },
@@ -172,7 +172,7 @@ STAGES = R(
                         "key": F(KEY, help="截止时间的标识", example="key: members-plan"),
                         "audience": F(KEY, help="哪个报送对象（audiences 中的 key）", example="audience: members"),
                         "what": F(Text(), help="报送什么", example="what: 活动筹备方案"),
-                        "due": F(Date(), help="截止日期", example="due: 2021-05-08"),
+                        "due": F(Date(), help="截止日期", example="due: 2027-05-08"),
                         "due_kind": F(Choice(*DUE_KINDS), help="on 为于某日，before 为某日前，month_end 为某月底前",
                                       example="due_kind: on"),
                         "format": F(Text(), help="格式要求", example="format: Word版和盖章PDF版"),
@@ -208,7 +208,7 @@ CONTACTS = R(
                         "people": F(ListOf(Text(), min_items=1), help="联系人姓名", example="people: [陈若水]"),
                         "phones": F(ListOf(PHONE, min_items=1), help="电话", example="phones: [010-51871797]"),
                         "emails": F(ListOf(EMAIL), required=False, default=(), help="邮箱（可选）"),
-                        "source": F(Text(), help="出处", example="source: 学秘函〔2021〕11号"),
+                        "source": F(Text(), help="出处", example="source: 学秘函〔2027〕3号"),
                     },
                     Contact,
                 ),
@@ -367,7 +367,10 @@ def load_site(root: Path, *, drafts: bool = True) -> Site:
     if not folders:
         problems.append(Problem(shown(data_dir, root), None, "", "没有任何一年的通知：请建立 data/<年份>/（见 make edition）"))
     editions.sort(key=lambda e: e.year, reverse=True)
-    problems.extend(carried_over(editions, loaded_raw, root))
+    # A line the checks above already point at is not listed again as carried over.
+    seen = {(p.file, p.line) for p in problems}
+    problems.extend(p for p in carried_over(editions, loaded_raw, root) if (p.file, p.line) not in seen)
+    problems.sort(key=lambda p: (p.file.split("/")[:2], p.file, p.line or 0))
     if editions and not any(not e.is_draft for e in editions) and not problems:
         newest = editions[0]
         problems.append(Problem(f"{newest.data_dir}/document.yaml", newest.document.lines.get("status"), "status",

@@ -59,7 +59,7 @@ _HTML_LINK = re.compile(r"""(\s(?:href|src)=")([^"]+)(")""")
 
 
 def rebase(target: str, folder: str) -> str:
-    """A relative link written in ``folder`` (e.g. "2021"), as written from the site root."""
+    """A relative link written in ``folder`` (e.g. "2027"), as written from the site root."""
     if not target or _ABSOLUTE.match(target):
         return target
     path, sep, fragment = target.partition("#")
@@ -84,8 +84,8 @@ def rebase_links(text: str, folder: str) -> str:
 def relative(target: str, page: str, directory_urls: bool = True) -> str:
     """The URL of ``target`` (a path below the site root) as a link from the page whose source is ``page``.
 
-    With directory URLs, ``2021/howto.md`` is served at ``2021/howto/`` and
-    ``2021/index.md`` at ``2021/``, so links from them start from there.
+    With directory URLs, ``2027/howto.md`` is served at ``2027/howto/`` and
+    ``2027/index.md`` at ``2027/``, so links from them start from there.
     """
     source_dir = posixpath.dirname(page)
     name = posixpath.basename(page)

@@ -213,7 +213,7 @@ STATUSES = ("published", "draft")
 class Edition:
     """One year's notice: everything in ``data/<year>/``, checked and cross-referenced."""
 
-    key: str  # the folder name, a year: "2021"
+    key: str  # the folder name, a year: "2027"
     document: Document
     modules: list[Module]
     stages: list[Stage]
@@ -222,7 +222,7 @@ class Edition:
     contacts: list[Contact]
     corrections: list[Correction]
     form: Form
-    data_dir: str = ""  # data/2021, as the maintainer sees it (for messages)
+    data_dir: str = ""  # data/2027, as the maintainer sees it (for messages)
 
     @property
     def year(self) -> int:

@@ -160,7 +160,7 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | Non
 
 
 def _key_on_line(text: str, line: int | None) -> str:
-    """The name written at the start of a line ("due" in "  due:2021-05-08"), as the field of a syntax error."""
+    """The name written at the start of a line ("due" in "  due:2027-05-08"), as the field of a syntax error."""
     lines = text.splitlines()
     if not line or not 0 < line <= len(lines):
         return ""
@@ -171,7 +171,7 @@ def _key_on_line(text: str, line: int | None) -> str:
 def _missing_colon(line: str) -> str:
     stripped = line.strip()
     if "：" in stripped and ":" not in stripped:
-        return f"“{stripped}”用了全角冒号“：”；名称后面要用英文冒号“:”再加一个空格，例如 due: 2021-05-08"
+        return f"“{stripped}”用了全角冒号“：”；名称后面要用英文冒号“:”再加一个空格，例如 due: 2027-05-08"
     if re.match(r"^(- )?[A-Za-z_][\w-]*:\S", stripped):
         return f"“{stripped}”的冒号后缺少空格；应写成“名称: 值”，冒号后加一个空格"
     return f"“{stripped}”不是“名称: 值”的形式；列表中的每一项要以“- ”开头，并与上下行对齐"
@@ -279,7 +279,7 @@ class Date(Type):
             return None
         value = value.strip()
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            out.add(node, path, f"“{value}”不是 YYYY-MM-DD 格式的日期，例如 2021-05-08")
+            out.add(node, path, f"“{value}”不是 YYYY-MM-DD 格式的日期，例如 2027-05-08")
             return None
         try:
             return dt.date.fromisoformat(value)
@@ -414,7 +414,7 @@ class Record(Type):
 
 
 def missing_message(key: str, spec: F) -> str:
-    """缺少必填项“date”：通知的成文日期。例如：date: 2021-04-28"""
+    """缺少必填项“date”：通知的成文日期。例如：date: 2027-04-28"""
     text = f"缺少必填项“{key}”"
     if spec.help:
         text += f"：{spec.help}"

@@ -27,12 +27,12 @@ def literal(value: object) -> str:
 
 
 def cn_date(day: dt.date) -> str:
-    """2021-05-08 -> 2021年5月8日"""
+    """2027-05-08 -> 2027年5月8日"""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 def md(day: dt.date) -> str:
-    """2021-05-08 -> 5月8日"""
+    """2027-05-08 -> 5月8日"""
     return f"{day.month}月{day.day}日"
 
 

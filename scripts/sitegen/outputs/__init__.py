@@ -21,7 +21,7 @@ from ..textfmt import human_size
 @dataclass(frozen=True)
 class Produced:
     key: str  # stable id used by templates, e.g. "form-docx"
-    path: str  # URL path below the site root, ASCII, e.g. "downloads/form-2021.docx"
+    path: str  # URL path below the site root, ASCII, e.g. "downloads/form-2027.docx"
     file_name: str  # the Chinese name offered when saving (download attribute)
     format: str  # what readers call it: Word, PDF, 日历, 名片
     pages: int | None = None
