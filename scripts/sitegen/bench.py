@@ -255,10 +255,10 @@ def time_builds(work: Path, runs: int) -> BuildTimes:
 
 def time_producers(work: Path, runs: int = 3) -> list[tuple[str, float, list[str]]]:
     """(producer, median seconds, files written) for each download producer, one at a time."""
-    from .load import load_data
+    from .load import load_site
     from .outputs import producers
 
-    site = load_data(ROOT / "data", ROOT)
+    site = load_site(ROOT).current
     results = []
     for produce in producers():
         name = produce.__module__.rsplit(".", 1)[-1]
@@ -275,6 +275,65 @@ def time_producers(work: Path, runs: int = 3) -> list[tuple[str, float, list[str
             shutil.rmtree(out)
         results.append((name, statistics.median(times), written))
     return results
+
+
+def copy_with_editions(target: Path, count: int) -> Path:
+    """A copy of the project with ``count`` editions: the real newest one plus later copies of it, year replaced."""
+    from .edition import start_edition
+
+    for part in ("data", "docs", "scripts", "overrides", "mkdocs.yml"):
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, target / part)
+    newest = max(p.name for p in (target / "data").iterdir() if p.is_dir())
+    for offset in range(1, count):
+        year = str(int(newest) + offset)
+        source, _ = start_edition(target, year)
+        for folder in (target / "data" / year, target / "docs" / year):
+            for path in folder.iterdir():
+                text = path.read_text(encoding="utf-8").replace(source, year).replace("status: draft", "status: published")
+                path.write_text(text, encoding="utf-8")
+    return target
+
+
+def time_editions(work: Path, runs: int = 3) -> list[dict]:
+    """For 1 and 3 editions: the full build, make check, and the regeneration after one edition's data changed."""
+    from .generate import ensure_generated
+
+    env = _environment()
+    python = sys.executable
+    rows = []
+    for count in (1, 3):
+        project = copy_with_editions(work / f"editions-{count}", count)
+        build_cmd = [python, "-m", "sitegen", "--root", str(project), "build", "--site-dir", str(project / "site")]
+        check_cmd = [python, "-m", "sitegen", "--root", str(project), "check"]
+        builds = [_timed(build_cmd, env) for _ in range(runs + 1)][1:]
+        checks = [_timed(check_cmd, env) for _ in range(runs + 1)][1:]
+        docs = project / "build-docs"
+        ensure_generated(docs, project, drafts=False)
+        regen = []
+        stages = project / "data" / max(p.name for p in (project / "data").iterdir() if p.is_dir()) / "stages.yaml"
+        for run in range(runs):
+            text = stages.read_text(encoding="utf-8")
+            stages.write_text(text.replace("focus: ", "focus: 改", 1), encoding="utf-8")
+            start = time.perf_counter()
+            ensure_generated(docs, project, drafts=False)
+            regen.append(time.perf_counter() - start)
+        rows.append({"editions": count, "build": statistics.median(builds), "check": statistics.median(checks),
+                     "regenerate": statistics.median(regen)})
+    return rows
+
+
+def print_editions(rows: list[dict]) -> None:
+    print("\n届数与耗时（新进程；预热 1 次后 3 次的中位数；“改一届后重新生成”= make serve 在改动一届数据后重新生成的时间，不含 MkDocs）")
+    print(f"  {'届数':<6}{'完整构建':>10}{'make check':>12}{'改一届后重新生成':>18}")
+    for row in rows:
+        print(f"  {row['editions']:<6}{row['build']:>9.2f}s{row['check']:>11.2f}s{row['regenerate']:>17.2f}s")
+    if len(rows) == 2:
+        per = (rows[1]["build"] - rows[0]["build"]) / 2
+        print(f"  每多一届，完整构建多 {per:.2f} s")
 
 
 # ------------------------------------------------------------------ report
@@ -339,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
         print_downloads(site_dir)
         producer_rows = time_producers(work)
         print_producers(producer_rows)
+        edition_rows = [] if args.no_build_timing else time_editions(work)
+        if edition_rows:
+            print_editions(edition_rows)
 
     problems = over_budget(pages, build)
     print("\n预算")
@@ -349,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages": [{"path": p.path, "requests": [asdict(r) for r in p.requests], "count": p.count, "raw": p.raw, "gzip": p.gzip} for p in pages],
             "build": asdict(build) | {"full_median": build.full_median, "plain_median": build.plain_median, "ratio": build.ratio} if build else None,
             "producers": [{"name": n, "seconds": s, "files": w} for n, s, w in producer_rows],
+            "editions": edition_rows,
             "over_budget": problems,
         }, ensure_ascii=False, indent=2), encoding="utf-8")
     if problems:

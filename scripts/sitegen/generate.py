@@ -362,7 +362,7 @@ def fingerprint(root: Path, drafts: bool | None = None) -> dict:
     """Digests of the inputs of ``generate``: one for what every edition shares, one per edition folder."""
     root = Path(root)
     drafts = drafts_wanted() if drafts is None else drafts
-    shared = [(root, root / "data" / "site.yaml"), (root.parent, Path(__file__).parent)]
+    shared = [(root, root / "data" / "site.yaml"), (Path(__file__).parent.parent, Path(__file__).parent)]
     docs = root / "docs"
     if docs.is_dir():
         shared += [(root, p) for p in sorted(docs.iterdir()) if not re.fullmatch(r"[0-9]{4}", p.name)]
