@@ -81,8 +81,9 @@ def pdf_pages(path: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", tool("pdfinfo", str(path)), re.M).group(1))
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
-    args = ["pdftotext", "-enc", "UTF-8"]
+def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:
+    """The text of a PDF (or one page); ``raw`` keeps content-stream order instead of reading order."""
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-raw"] if raw else [])
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     return tool(*args, str(path), "-")
