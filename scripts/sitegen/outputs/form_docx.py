@@ -218,7 +218,8 @@ def _fill_cell(target, cell: L.Cell, width: float) -> None:
         fmt = paragraph.paragraph_format
         fmt.left_indent = Mm(L.CELL_PAD_X)
         fmt.right_indent = Mm(L.CELL_PAD_X)
-        # A row may break across pages, but not between the lines of a label or an option list.
+        # A row may break across pages, but not between the lines of a label or an option list
+        # (Word keeps such a row whole; LibreOffice ignores keep-together inside table cells).
         fmt.keep_together = True
         if index == 0:
             fmt.space_before = Mm(L.CELL_PAD_Y)

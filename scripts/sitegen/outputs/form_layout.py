@@ -425,7 +425,7 @@ def check_rows_fit(site: SiteData, basic: Table, activities: list[Table]) -> Non
             parts = ["label"] + (["hint"] if row.hint else []) + (["options"] if row.kind == "choice" else [])
             parts += ["fields"] if row.kind == "contact" else []
             raise LayoutError(_too_tall(
-                row.lines.get("label") or row.lines.get(""), f"basic.rows[{origin}]（label “{row.label}”）",
+                row.lines.get("label") or row.lines.get(""), f"basic.rows[{origin}]（label “{_short(row.label)}”）",
                 height, f"请缩短 {'、'.join(parts)} 的文字",
             ))
     for table in activities:
@@ -433,9 +433,15 @@ def check_rows_fit(site: SiteData, basic: Table, activities: list[Table]) -> Non
             if row.height > PAGE_ROOM:
                 element = form.plan.elements[row.origin]
                 raise LayoutError(_too_tall(
-                    form.plan.lines.get("elements"), f"plan.elements[{row.origin}]（“{element}”）", row.height,
+                    form.plan.lines.get("elements"), f"plan.elements[{row.origin}]（“{_short(element)}”）", row.height,
                     "请缩短这一项的文字",
                 ))
+
+
+def _short(text: str, limit: int = 20) -> str:
+    """``text`` for a message: one line, at most ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _too_tall(line: int | None, where: str, height: float, advice: str) -> str:
