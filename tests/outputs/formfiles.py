@@ -81,8 +81,9 @@ def pdf_pages(path: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", tool("pdfinfo", str(path)), re.M).group(1))
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
-    args = ["pdftotext", "-enc", "UTF-8"]
+def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:
+    """The text of a PDF (or one page); ``raw`` keeps content-stream order instead of reading order."""
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-raw"] if raw else [])
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     return tool(*args, str(path), "-")
@@ -109,3 +110,64 @@ def expected_labels(site_data) -> list[str]:
         labels.append(stage.name)
     labels.append(f"{form.plan.word_limit}字以内")
     return labels
+
+
+# --- Variants of the data and how full their pages are -----------------------------------
+def bigger_site(site_data):
+    """The real data with 6 stages, 8 modules and 3 more basic rows (built in code, not YAML)."""
+    from dataclasses import replace
+
+    from sitegen.textfmt import cn_number
+
+    stages = [
+        replace(site_data.stages[i % len(site_data.stages)], key=f"stage{i + 1}", name=f"第{cn_number(i + 1)}阶段")
+        for i in range(6)
+    ]
+    extra_modules = ["科普惠民", "创新争先", "智库建言"]
+    modules = list(site_data.modules)
+    for i, name in enumerate(extra_modules[: max(0, 8 - len(modules))]):
+        modules.append(replace(modules[i], key=f"extra{i + 1}", name=name, lines={}))
+    rows = list(site_data.form.basic.rows)
+    template = rows[0]  # a plain text row
+    extra_rows = [replace(template, label=label, lines={}) for label in ("活动负责人", "协办单位名称", "经费预算")]
+    rows[4:4] = extra_rows
+    form = replace(site_data.form, basic=replace(site_data.form.basic, rows=rows))
+    return replace(site_data, stages=stages, modules=modules[:8], form=form)
+
+
+def produce_both(site_data, out: Path) -> dict[str, tuple[object, Path]]:
+    """{key: (Produced, file)} for the DOCX and the PDF of ``site_data``."""
+    from sitegen.outputs import form_docx, form_pdf
+
+    result = {}
+    for module in (form_docx, form_pdf):
+        (item,) = module.produce(site_data, out)
+        result[item.key] = (item, out / item.path)
+    return result
+
+
+def page_fill(pdf: Path) -> list[float]:
+    """For each page, how far down the text block (0–1) the lowest ink reaches, page number left out.
+
+    Pages are rasterised at low resolution (pdftoppm, grey) and scanned bottom up.
+    """
+    from sitegen.outputs import form_layout as L
+
+    dpi = 30
+    mm_per_px = 25.4 / dpi
+    fills = []
+    for page in range(1, pdf_pages(pdf) + 1):
+        run = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
+                             capture_output=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        magic, width, height, _maxval, pixels = run.stdout.split(maxsplit=4)
+        assert magic == b"P5"
+        width, height = int(width), int(height)
+        bottom = L.MARGIN_TOP + L.TEXT_HEIGHT + 1  # the page number sits 7 mm below the text block
+        lowest = L.MARGIN_TOP
+        for y in range(min(height, int(bottom / mm_per_px)) - 1, -1, -1):
+            if min(pixels[y * width : (y + 1) * width]) < 128:
+                lowest = y * mm_per_px
+                break
+        fills.append(max(0.0, (lowest - L.MARGIN_TOP) / L.TEXT_HEIGHT))
+    return fills

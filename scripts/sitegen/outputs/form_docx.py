@@ -37,11 +37,12 @@ def url_path(site: SiteData) -> str:
 
 
 def produce(site: SiteData, out_dir: Path) -> list[Produced]:
+    from ..errors import BuildError
+    from .form_pdf import FontMissing  # the page count comes from the PDF engine
+
     try:
         layout = L.form_layout(site)
-    except L.LayoutError as exc:
-        from ..errors import BuildError
-
+    except (FontMissing, L.LayoutError) as exc:
         raise BuildError(str(exc)) from None
     rel = url_path(site)
     target = Path(out_dir) / rel
@@ -112,7 +113,7 @@ ALIGN = {
 }
 
 
-def _format(paragraph, style: L.Style, *, page_break: bool = False, keep_next: bool = False) -> None:
+def _format(paragraph, style: L.Style, *, keep_next: bool = False) -> None:
     fmt = paragraph.paragraph_format
     fmt.alignment = ALIGN[style.align]
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -121,8 +122,6 @@ def _format(paragraph, style: L.Style, *, page_break: bool = False, keep_next: b
     fmt.space_after = Pt(style.after)
     fmt.first_line_indent = Pt(style.indent_em * style.size) if style.indent_em else None
     fmt.widow_control = False
-    if page_break:
-        fmt.page_break_before = True
     if keep_next:
         fmt.keep_with_next = True
     # The paragraph mark carries the font too: text typed into an empty line inherits it.
@@ -137,7 +136,8 @@ def _format(paragraph, style: L.Style, *, page_break: bool = False, keep_next: b
 def _paragraph(doc, block: L.Paragraph) -> None:
     style = L.STYLES[block.style]
     paragraph = doc.add_paragraph()
-    _format(paragraph, style, page_break=block.page_break_before, keep_next=block.keep_with_next)
+    _format(paragraph, style, keep_next=block.keep_with_next)
+    paragraph.paragraph_format.keep_together = True  # a short paragraph is not split over two pages
     _run(paragraph, block.text, style)
 
 
@@ -182,12 +182,12 @@ def _table(doc, table: L.Table) -> None:
     for col, width in zip(grid.findall(qn("w:gridCol")), table.columns):
         col.set(qn("w:w"), str(_twips(width)))
 
+    # Minimum heights, no cantSplit: Word paginates, and a row filled with a long
+    # answer grows and may carry on on the next page.
     for r_index, row in enumerate(table.rows):
         tr = t.rows[r_index]
         tr.height = Mm(row.height)
         tr.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        tr_pr = tr._tr.get_or_add_trPr()
-        tr_pr.insert(0, OxmlElement("w:cantSplit"))
     # Merge first (python-docx merges rectangles), then fill each merged cell.
     for r_index, _row, placed in L.iter_grid(table):
         for col, cell in placed:
@@ -196,6 +196,12 @@ def _table(doc, table: L.Table) -> None:
                 target = target.merge(t.cell(r_index + cell.rowspan - 1, col + cell.colspan - 1))
             width = sum(table.columns[col : col + cell.colspan])
             _fill_cell(target, cell, width)
+    # Word keeps a row on the page of the next one when its paragraphs keep with next:
+    # the rows of a rowspan group stay together.
+    for r_index, row in enumerate(table.rows):
+        if row.keep_with_next:
+            for p in t.rows[r_index]._tr.iter(qn("w:p")):
+                p.get_or_add_pPr().keepNext_val = True
 
 
 def _fill_cell(target, cell: L.Cell, width: float) -> None:
@@ -212,6 +218,9 @@ def _fill_cell(target, cell: L.Cell, width: float) -> None:
         fmt = paragraph.paragraph_format
         fmt.left_indent = Mm(L.CELL_PAD_X)
         fmt.right_indent = Mm(L.CELL_PAD_X)
+        # A row may break across pages, but not between the lines of a label or an option list
+        # (Word keeps such a row whole; LibreOffice ignores keep-together inside table cells).
+        fmt.keep_together = True
         if index == 0:
             fmt.space_before = Mm(L.CELL_PAD_Y)
         if index == len(lines) - 1:

@@ -1,9 +1,17 @@
 """The printed layout of 特色亮点活动筹备方案（样表）, shared by the DOCX and the PDF.
 
 Both renderers read the blocks built here (paragraphs and tables with fixed
-column widths and row heights, page breaks, fonts and sizes), so the Word
-file and the PDF are the same document page for page and neither re-derives
-the rows from ``data/form.yaml``.
+column widths and minimum row heights, fonts and sizes), so the Word file
+and the PDF are the same document and neither re-derives the rows from
+``data/form.yaml``.
+
+Pagination is left to Word and to the PDF engine: there are no forced page
+breaks, rows may break across pages and grow when filled in, and captions
+and headings only keep with what follows. So any number of stages, modules
+and rows flows onto as many pages as it needs. The page count reported is
+the one WeasyPrint actually lays the PDF out on (LibreOffice paginates the
+DOCX the same way; the tests check that). The one thing that can fail is a
+single row taller than a page, which no engine can place.
 
 Page set-up after GB/T 9704-2012 《党政机关公文格式》: A4, top margin 37 mm,
 left 28 mm, text block 156 mm × 225 mm; title in 小标宋 二号, body in 仿宋
@@ -17,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import SiteData
 from ..textfmt import cn_number, stage_span
@@ -34,6 +42,7 @@ TEXT_HEIGHT = 225.0
 MARGIN_RIGHT = PAGE_WIDTH - MARGIN_LEFT - TEXT_WIDTH  # 26 mm
 MARGIN_BOTTOM = PAGE_HEIGHT - MARGIN_TOP - TEXT_HEIGHT  # 35 mm
 PAGE_SLACK = 4.0  # mm kept free on every page for differences between Word, WPS and the PDF engine
+PAGE_ROOM = TEXT_HEIGHT - PAGE_SLACK  # the tallest row (or rowspan group) that can be placed
 PAGE_NUMBER_GAP = 7.0  # centre of the page-number line below the text block
 PAGE_NUMBER_SIZE = 14.0  # 四号
 PAGE_NUMBER_LINE = 18.0  # pt, exact line height of the page-number line
@@ -44,11 +53,12 @@ CELL_PAD_X = 1.5  # mm, left and right text inset inside a cell
 CELL_PAD_Y = 1.0  # mm, top and bottom
 LABEL_WIDTH = 35.0  # first column of every table
 SUB_LABEL_WIDTH = 24.0  # 姓名 / 办公电话 … in the contact grid
-TEXT_ROW_MIN = 12.0  # a one-line answer (handwriting needs ~10 mm)
-TEXT_ROW_FLOOR = 10.0  # never squeeze a row below this to fit a page
+# Minimum row heights. With the data as published, section 一 and its 注 fill
+# page 1 and the three activity tables share pages 2–4 with no page left
+# nearly empty; rows grow when filled in and extra rows flow onto more pages.
+TEXT_ROW_MIN = 10.5  # a one-line answer (handwriting needs ~10 mm)
 CONTACT_ROW_MIN = 10.0
-ACTIVITY_ROW_MIN = 12.0
-ACTIVITY_ROW_MAX = 28.0
+ACTIVITY_ROW_MIN = 21.0  # room to write in by hand
 OPTION_GAP = "\u3000\u3000"  # two ideographic spaces between tick-box options
 OTHER_BLANK = "＿＿＿＿＿"  # the write-in blank after the last 面向群体 option
 TICK_BOX = "□"
@@ -139,7 +149,6 @@ class Line:
 class Paragraph:
     text: str
     style: str
-    page_break_before: bool = False
     keep_with_next: bool = False
     role: str = ""  # what it is, for tests and ids: title, heading, note …
 
@@ -170,6 +179,8 @@ class Cell:
 class Row:
     cells: list[Cell]
     height: float  # mm, the minimum (rows grow when filled in)
+    keep_with_next: bool = False  # inside a rowspan: never break the page below this row
+    origin: int = -1  # index of the entry of data/form.yaml it comes from (basic.rows / plan.elements)
 
 
 @dataclass(frozen=True)
@@ -198,7 +209,7 @@ class FormLayout:
 
 
 class LayoutError(ValueError):
-    """The form does not fit the planned pages (too many rows for one page)."""
+    """A row of the form is taller than a page, so no engine can place it."""
 
 
 # --- Measuring ------------------------------------------------------------------
@@ -293,7 +304,7 @@ def basic_table(site: SiteData) -> Table:
     blank_width = (value_width - 2 * SUB_LABEL_WIDTH) / 2
     columns = [LABEL_WIDTH, SUB_LABEL_WIDTH, blank_width, SUB_LABEL_WIDTH, blank_width]
     rows: list[Row] = []
-    for row in form.basic.rows:
+    for origin, row in enumerate(form.basic.rows):
         label_lines = [Line(balanced_lines(row.label, LABEL_WIDTH, "label"), "label")]
         if row.hint:
             label_lines.append(Line(row.hint, "hint"))
@@ -308,7 +319,7 @@ def basic_table(site: SiteData) -> Table:
                     cells.append(Cell([Line(name, "label")], kind="sub-label"))
                     span = 1 if len(pair) > 1 else 3
                     cells.append(Cell(colspan=span, kind="blank"))
-                rows.append(Row(cells, CONTACT_ROW_MIN))
+                rows.append(Row(cells, CONTACT_ROW_MIN, keep_with_next=index < len(fields) - 1, origin=origin))
             continue
         if row.kind == "choice":
             options = site.form_options(row)
@@ -317,7 +328,7 @@ def basic_table(site: SiteData) -> Table:
             value = Cell([Line(option_lines(options, value_width), "cell")], colspan=4, kind="options")
         else:
             value = Cell(colspan=4, kind="blank")
-        rows.append(Row([label, value], TEXT_ROW_MIN))
+        rows.append(Row([label, value], TEXT_ROW_MIN, origin=origin))
     return Table("basic", columns, _fit_rows(rows, columns))
 
 
@@ -333,16 +344,21 @@ def _fit_rows(rows: list[Row], columns: list[float]) -> list[Row]:
             if need > have:
                 for k in span:
                     heights[k] += (need - have) / len(span)
-    return [Row(row.cells, round(h, 1)) for row, h in zip(rows, heights)]
+    return [replace(row, height=round(h, 1)) for row, h in zip(rows, heights)]
 
 
-def activity_table(site: SiteData, index: int, row_height: float) -> Table:
+def activity_table(site: SiteData, index: int) -> Table:
     plan = site.form.plan
+    columns = [LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH]
     rows = [
-        Row([Cell([Line(element, "label")], kind="label"), Cell(kind="blank", valign="top")], row_height)
-        for element in plan.elements
+        Row(
+            [Cell([Line(balanced_lines(element, LABEL_WIDTH, "label"), "label")], kind="label"), Cell(kind="blank", valign="top")],
+            ACTIVITY_ROW_MIN,
+            origin=origin,
+        )
+        for origin, element in enumerate(plan.elements)
     ]
-    return Table(f"activity-{index}", [LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH], rows)
+    return Table(f"activity-{index}", columns, _fit_rows(rows, columns))
 
 
 def activity_caption(site: SiteData, index: int) -> str:
@@ -355,11 +371,12 @@ def limit_text(site: SiteData) -> str:
 
 
 def form_layout(site: SiteData) -> FormLayout:
-    """The whole sample table as pages of blocks.
+    """The whole sample table as a flow of blocks, and the pages it takes.
 
-    Page 1: title, 单位盖章/报送时间, 一、基本信息 with its table and the 注.
-    Page 2: 二、工作方案, its instructions and the first activity table;
-    then one activity table per page (一项一表).
+    Title, 单位盖章/报送时间, 一、基本信息 with its table and the 注, then
+    二、工作方案 with its instructions and one activity table per stage
+    (一项一表), then the word-limit line. Nothing forces a page break: the
+    renderers fill each page and carry on on the next one.
     """
     form = site.form
     title = Paragraph(title_lines(form.title), "title", role="title")
@@ -367,69 +384,69 @@ def form_layout(site: SiteData) -> FormLayout:
     heading1 = Paragraph(form.basic.heading, "heading", keep_with_next=True, role="heading")
     table1 = basic_table(site)
     note = Paragraph(form.basic.note, "note", role="note")
-
-    page1 = (
-        paragraph_height(title.text, "title")
-        + paragraph_height("", "fields") * math.ceil(len(form.header_fields) / 2)
-        + paragraph_height(heading1.text, "heading")
-        + table1.height
-        + paragraph_height(note.text, "note")
-    )
-    if page1 > TEXT_HEIGHT - PAGE_SLACK:
-        table1 = _squeeze(table1, page1 - TEXT_HEIGHT + PAGE_SLACK)
-
-    heading2 = Paragraph(form.plan.heading, "heading", page_break_before=True, keep_with_next=True, role="heading")
+    heading2 = Paragraph(form.plan.heading, "heading", keep_with_next=True, role="heading")
     instructions = Paragraph(form.plan.instructions, "body", keep_with_next=True, role="instructions")
-    captions = [activity_caption(site, i) for i in range(1, len(site.stages) + 1)]
-    limit = Paragraph(limit_text(site), "note", role="limit")
-    # One activity table per page. The first shares page 2 with the heading and
-    # the instructions; the others are all as tall as the last page allows (it
-    # ends with the limit line), so that they look alike.
-    n = max(len(form.plan.elements), 1)
     blocks: list[Block] = [title, fields, heading1, table1, note, heading2, instructions]
-    for index, caption in enumerate(captions, start=1):
-        room = TEXT_HEIGHT - PAGE_SLACK - paragraph_height(caption, "caption")
-        if index == 1:
-            room -= paragraph_height(heading2.text, "heading") + paragraph_height(instructions.text, "body")
-        if index > 1 or len(captions) == 1:
-            room -= paragraph_height(limit.text, "note")
-        row_height = min(ACTIVITY_ROW_MAX, math.floor(room / n * 2) / 2)
-        if row_height < ACTIVITY_ROW_MIN:
-            raise LayoutError(
-                f"data/form.yaml: plan.elements 有 {n} 项，活动表放不进一页"
-                f"（每行只剩 {row_height:.1f} mm，至少需要 {ACTIVITY_ROW_MIN:.0f} mm）"
-            )
-        blocks.append(Paragraph(caption, "caption", page_break_before=index > 1, keep_with_next=True, role="caption"))
-        blocks.append(activity_table(site, index, row_height))
-    blocks.append(limit)
+    activities = [activity_table(site, index) for index in range(1, len(site.stages) + 1)]
+    check_rows_fit(site, table1, activities[:1])
+    for index, table in enumerate(activities, start=1):
+        blocks.append(Paragraph(activity_caption(site, index), "caption", keep_with_next=True, role="caption"))
+        blocks.append(table)
+    blocks.append(Paragraph(limit_text(site), "note", role="limit"))
 
-    return FormLayout(
+    draft = FormLayout(
         title=form.title,
         file_name=form.file_name,
         subject=site.document.title,
         author=site.document.issuer,
         date=site.document.date,
         blocks=blocks,
-        pages=1 + max(len(captions), 1),
+        pages=0,
     )
+    return replace(draft, pages=count_pages(draft))
 
 
-def _squeeze(table: Table, excess: float) -> Table:
-    """Take ``excess`` mm from the blank text rows (never below TEXT_ROW_FLOOR)."""
-    blank_rows = [
-        i for i, r in enumerate(table.rows) if [c.kind for c in r.cells] == ["label", "blank"] and r.height > TEXT_ROW_FLOOR
-    ]
-    spare = sum(table.rows[i].height - TEXT_ROW_FLOOR for i in blank_rows)
-    if spare < excess:
-        raise LayoutError(
-            f"data/form.yaml: basic.rows 共 {len(table.rows)} 行，第一页放不下"
-            f"（超出 {excess - spare:.0f} mm）；请减少行数或缩短说明文字"
-        )
-    cut = excess / len(blank_rows)
-    rows = [
-        Row(r.cells, round(r.height - cut, 1)) if i in blank_rows else r for i, r in enumerate(table.rows)
-    ]
-    return Table(table.key, table.columns, rows)
+def count_pages(layout: FormLayout) -> int:
+    """The pages the PDF engine lays ``layout`` out on (the render is cached for the PDF producer)."""
+    from .form_pdf import render  # here, not at the top: form_pdf imports this module
+
+    return render(layout)[1]
+
+
+def check_rows_fit(site: SiteData, basic: Table, activities: list[Table]) -> None:
+    """Raise LayoutError naming the first row (or rowspan group) taller than a page."""
+    form = site.form
+    groups: dict[int, float] = {}
+    for row in basic.rows:
+        groups[row.origin] = groups.get(row.origin, 0.0) + row.height
+    for origin, height in groups.items():
+        if height > PAGE_ROOM:
+            row = form.basic.rows[origin]
+            parts = ["label"] + (["hint"] if row.hint else []) + (["options"] if row.kind == "choice" else [])
+            parts += ["fields"] if row.kind == "contact" else []
+            raise LayoutError(_too_tall(
+                row.lines.get("label") or row.lines.get(""), f"basic.rows[{origin}]（label “{_short(row.label)}”）",
+                height, f"请缩短 {'、'.join(parts)} 的文字",
+            ))
+    for table in activities:
+        for row in table.rows:
+            if row.height > PAGE_ROOM:
+                element = form.plan.elements[row.origin]
+                raise LayoutError(_too_tall(
+                    form.plan.lines.get("elements"), f"plan.elements[{row.origin}]（“{_short(element)}”）", row.height,
+                    "请缩短这一项的文字",
+                ))
+
+
+def _short(text: str, limit: int = 20) -> str:
+    """``text`` for a message: one line, at most ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _too_tall(line: int | None, where: str, height: float, advice: str) -> str:
+    file = f"data/form.yaml:{line}" if line else "data/form.yaml"
+    return f"{file}: {where}这一行太高，一页也放不下（约 {height:.0f} mm，一页最多 {PAGE_ROOM:.0f} mm）；{advice}"
 
 
 def iter_grid(table: Table):

@@ -16,6 +16,7 @@ a message saying so, instead of printing empty boxes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import subprocess
 from pathlib import Path
@@ -132,13 +133,22 @@ def render_html(layout: L.FormLayout, fonts: dict[str, tuple[str, int]]) -> str:
 
 
 def render(layout: L.FormLayout, fonts: dict[str, tuple[str, int]] | None = None) -> tuple[bytes, int]:
-    """The PDF bytes of ``layout`` and its page count."""
-    from weasyprint import HTML  # imported here: it is slow to import and only needed for this file
+    """The PDF bytes of ``layout`` and the number of pages WeasyPrint laid it out on.
 
+    ``layout.pages`` is not part of the HTML, so the layout's own page count
+    (:func:`form_layout.count_pages`) and the PDF written afterwards share one render.
+    """
     if fonts is None:
         fonts = choose_fonts(font_lister())
-    document = HTML(string=render_html(layout, fonts), base_url=str(TEMPLATES)).render()
-    data = document.write_pdf(pdf_identifier=identifier(layout), finisher=compact_fonts)
+    return _render(render_html(layout, fonts), identifier(layout))
+
+
+@functools.lru_cache(maxsize=4)
+def _render(html: str, pdf_identifier: bytes) -> tuple[bytes, int]:
+    from weasyprint import HTML  # imported here: it is slow to import and only needed for this file
+
+    document = HTML(string=html, base_url=str(TEMPLATES)).render()
+    data = document.write_pdf(pdf_identifier=pdf_identifier, finisher=compact_fonts)
     return data, len(document.pages)
 
 
@@ -150,11 +160,6 @@ def produce(site: SiteData, out_dir: Path) -> list[Produced]:
         data, pages = render(layout)
     except (FontMissing, L.LayoutError) as exc:
         raise BuildError(str(exc)) from None
-    if pages != layout.pages:
-        raise BuildError(
-            f"PDF 样表排成了 {pages} 页，Word 版按 {layout.pages} 页排版；"
-            "data/form.yaml 的内容放不进预定的页面，请缩短文字或减少行数"
-        )
     rel = url_path(site)
     target = Path(out_dir) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
