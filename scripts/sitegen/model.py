@@ -351,5 +351,3 @@ class Site:
     def without_drafts(self) -> "Site":
         return Site(self.info, [e for e in self.editions if not e.is_draft])
 
-
-SiteData = Edition  # the name before editions; kept for the form producers' signatures

@@ -23,9 +23,9 @@ atexit.register(shutil.rmtree, _TMP, True)
 
 @functools.lru_cache(maxsize=None)
 def site():
-    from sitegen.load import load_data
+    from sitegen.load import load_site
 
-    return load_data(ROOT / "data", ROOT)
+    return load_site(ROOT).current
 
 
 @functools.lru_cache(maxsize=None)

@@ -41,9 +41,9 @@ def big() -> tuple[object, dict[str, tuple[object, Path]], Path]:
 
 @functools.lru_cache(maxsize=None)
 def _site():
-    from sitegen.load import load_data
+    from sitegen.load import load_site
 
-    return load_data(ROOT / "data", ROOT)
+    return load_site(ROOT).current
 
 
 def teardown_module():
@@ -136,7 +136,7 @@ def test_bigger_variant_renders_byte_identical_twice(tmp_path):
 
 # --- A row that cannot fit any page ---------------------------------------------------------
 def _yaml_line(text: str) -> int:
-    lines = (ROOT / "data" / "form.yaml").read_text(encoding="utf-8").splitlines()
+    lines = (ROOT / "data" / _site().key / "form.yaml").read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, start=1) if text in line)
 
 
@@ -154,7 +154,7 @@ def test_a_row_taller_than_a_page_fails_naming_the_row(module, tmp_path):
     with pytest.raises(BuildError) as caught:
         module.produce(_with_huge_hint(site_data, index), tmp_path)
     message = str(caught.value)
-    assert message.startswith(f"data/form.yaml:{_yaml_line(f'label: {label}')}: basic.rows[{index}]"), message
+    assert message.startswith(f"data/{_site().key}/form.yaml:{_yaml_line(f'label: {label}')}: basic.rows[{index}]"), message
     assert f"label “{label}”" in message and "一页也放不下" in message
     height = float(re.search(r"约 (\d+) mm", message).group(1))
     assert height > form_layout.PAGE_ROOM and f"一页最多 {form_layout.PAGE_ROOM:.0f} mm" in message

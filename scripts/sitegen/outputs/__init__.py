@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..model import SiteData
+from ..model import Edition
 from ..textfmt import human_size
 
 
@@ -46,12 +46,12 @@ class Download(Produced):
         return "，".join(parts)
 
 
-def prodid(site: SiteData) -> str:
+def prodid(site: Edition) -> str:
     """PRODID of the calendars and vCards: who made them, for which year's notice."""
     return f"-//{site.document.issuer}//{site.key}全国科技工作者日活动网站//ZH"
 
 
-Producer = Callable[[SiteData, Path], list[Produced]]
+Producer = Callable[[Edition, Path], list[Produced]]
 
 
 def producers() -> list[Producer]:
@@ -61,7 +61,7 @@ def producers() -> list[Producer]:
     return [form_docx.produce, form_pdf.produce, calendar.produce, vcards.produce]
 
 
-def produce_all(site: SiteData, out_dir: Path, date: dt.date) -> dict[str, Download]:
+def produce_all(site: Edition, out_dir: Path, date: dt.date) -> dict[str, Download]:
     """Make every download of one edition under ``out_dir/<year>/``; paths in the result start with ``<year>/``."""
     downloads: dict[str, Download] = {}
     edition_dir = Path(out_dir) / site.key

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
-from ..model import TIMEZONE, Deadline, SiteData, Stage
+from ..model import TIMEZONE, Deadline, Edition, Stage
 from ..textfmt import cn_date, due_text, phone_display, stage_span
 from . import Produced, prodid
 
@@ -32,30 +32,30 @@ REMINDER_AT = dt.time(9, 0)
 EVENT_PREFIX = "科技工作者日·"
 
 
-def slug(site: SiteData) -> str:
+def slug(site: Edition) -> str:
     return f"kjgzzr-{site.document.holiday.year}"
 
 
-def uid(site: SiteData, kind: str, key: str) -> str:
+def uid(site: Edition, kind: str, key: str) -> str:
     return f"{slug(site)}-{kind}-{key}@{UID_DOMAIN}"
 
 
-def path_for(site: SiteData, audience: str) -> str:
+def path_for(site: Edition, audience: str) -> str:
     return f"downloads/{slug(site)}-{audience}.ics"
 
 
-def calendar_name(site: SiteData, audience: str) -> str:
+def calendar_name(site: Edition, audience: str) -> str:
     doc = site.document
     return f"{doc.holiday.year}年全国科技工作者日·{site.audience(audience).short}"
 
 
-def dtstamp(site: SiteData) -> dt.datetime:
+def dtstamp(site: Edition) -> dt.datetime:
     """The notice date, 00:00 Beijing time, in UTC: fixed by the data, never the clock."""
     issued = dt.datetime.combine(site.document.date, dt.time(0, 0), tzinfo=TIMEZONE)
     return issued.astimezone(dt.timezone.utc)
 
 
-def _event(site: SiteData, kind: str, key: str, summary: str, start: dt.date, end_inclusive: dt.date,
+def _event(site: Edition, kind: str, key: str, summary: str, start: dt.date, end_inclusive: dt.date,
            description: str, categories: list[str]) -> Event:
     event = Event()
     event.add("uid", uid(site, kind, key))
@@ -70,7 +70,7 @@ def _event(site: SiteData, kind: str, key: str, summary: str, start: dt.date, en
     return event
 
 
-def stage_event(site: SiteData, stage: Stage) -> Event:
+def stage_event(site: Edition, stage: Stage) -> Event:
     doc = site.document
     description = "\n".join(
         [
@@ -83,7 +83,7 @@ def stage_event(site: SiteData, stage: Stage) -> Event:
                   description, ["活动阶段"])
 
 
-def holiday_event(site: SiteData) -> Event:
+def holiday_event(site: Edition) -> Event:
     doc = site.document
     description = f"{cn_date(doc.holiday)}是{doc.holiday_edition}。节日主题：{doc.theme}。"
     return _event(site, "day", "holiday", f"全国科技工作者日（{doc.theme}）", doc.holiday, doc.holiday,
@@ -99,7 +99,7 @@ def deadline_summary(item: Deadline) -> str:
     return f"{EVENT_PREFIX}{item.what}截止（{due_text(item)}）"
 
 
-def deadline_description(site: SiteData, item: Deadline) -> str:
+def deadline_description(site: Edition, item: Deadline) -> str:
     audience = site.audience(item.audience)
     contact = site.contact(item.contact)
     if item.channel == "email":
@@ -121,7 +121,7 @@ def deadline_description(site: SiteData, item: Deadline) -> str:
     return "\n".join(lines)
 
 
-def deadline_event(site: SiteData, item: Deadline) -> Event:
+def deadline_event(site: Edition, item: Deadline) -> Event:
     audience = site.audience(item.audience)
     event = _event(site, "due", item.key, deadline_summary(item), item.due, item.due,
                    deadline_description(site, item), ["截止时间", audience.short])
@@ -134,7 +134,7 @@ def deadline_event(site: SiteData, item: Deadline) -> Event:
     return event
 
 
-def build_calendar(site: SiteData, audience: str) -> Calendar:
+def build_calendar(site: Edition, audience: str) -> Calendar:
     doc = site.document
     who = site.audience(audience)
     cal = Calendar()
@@ -154,7 +154,7 @@ def build_calendar(site: SiteData, audience: str) -> Calendar:
     return cal
 
 
-def produce(site: SiteData, out_dir: Path) -> list[Produced]:
+def produce(site: Edition, out_dir: Path) -> list[Produced]:
     made: list[Produced] = []
     for audience in site.audiences:
         rel = path_for(site, audience.key)

@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..model import TIMEZONE, SiteData
+from ..model import TIMEZONE, Edition
 from . import Produced
 from . import form_layout as L
 
@@ -32,11 +32,11 @@ FORMAT = "Word"
 EXTENSION = ".docx"
 
 
-def url_path(site: SiteData) -> str:
+def url_path(site: Edition) -> str:
     return f"downloads/form-{site.document.date.year}{EXTENSION}"
 
 
-def produce(site: SiteData, out_dir: Path) -> list[Produced]:
+def produce(site: Edition, out_dir: Path) -> list[Produced]:
     from ..errors import BuildError
     from .form_pdf import FontMissing  # the page count comes from the PDF engine
 
@@ -416,7 +416,7 @@ def _set_properties(doc, layout: L.FormLayout) -> None:
     props.subject = layout.subject
     props.author = layout.author
     props.last_modified_by = layout.author
-    props.comments = "由网站根据 data/form.yaml 生成"
+    props.comments = "由网站根据 data/<年份>/form.yaml 生成"
     props.keywords = "全国科技工作者日; 样表"
     props.category = "样表"
     props.language = "zh-CN"

@@ -27,7 +27,7 @@ import math
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from ..model import SiteData
+from ..model import Edition
 from ..textfmt import cn_number, stage_span
 
 PT_TO_MM = 25.4 / 72
@@ -284,7 +284,7 @@ def balanced_lines(text: str, width_mm: float, style_name: str) -> str:
 def title_lines(title: str) -> str:
     """Break a title too long for one line after its closing quote, as the source does.
 
-    2021年“全国科技工作者日”
+    <year>年“全国科技工作者日”
     特色亮点活动筹备方案（样表）
     """
     style = STYLES["title"]
@@ -298,7 +298,7 @@ def title_lines(title: str) -> str:
 
 
 # --- Building the layout ---------------------------------------------------------
-def basic_table(site: SiteData) -> Table:
+def basic_table(site: Edition) -> Table:
     form = site.form
     value_width = TEXT_WIDTH - LABEL_WIDTH
     blank_width = (value_width - 2 * SUB_LABEL_WIDTH) / 2
@@ -347,7 +347,7 @@ def _fit_rows(rows: list[Row], columns: list[float]) -> list[Row]:
     return [replace(row, height=round(h, 1)) for row, h in zip(rows, heights)]
 
 
-def activity_table(site: SiteData, index: int) -> Table:
+def activity_table(site: Edition, index: int) -> Table:
     plan = site.form.plan
     columns = [LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH]
     rows = [
@@ -361,16 +361,16 @@ def activity_table(site: SiteData, index: int) -> Table:
     return Table(f"activity-{index}", columns, _fit_rows(rows, columns))
 
 
-def activity_caption(site: SiteData, index: int) -> str:
+def activity_caption(site: Edition, index: int) -> str:
     stage = site.stages[index - 1]
     return f"{site.form.plan.table_title}{cn_number(index)}（{stage.name}，{stage_span(stage)}）"
 
 
-def limit_text(site: SiteData) -> str:
+def limit_text(site: Edition) -> str:
     return f"原则上每项活动{site.form.plan.word_limit}字以内，一项一表，表格可自行复制。"
 
 
-def form_layout(site: SiteData) -> FormLayout:
+def form_layout(site: Edition) -> FormLayout:
     """The whole sample table as a flow of blocks, and the pages it takes.
 
     Title, 单位盖章/报送时间, 一、基本信息 with its table and the 注, then
@@ -413,7 +413,7 @@ def count_pages(layout: FormLayout) -> int:
     return render(layout)[1]
 
 
-def check_rows_fit(site: SiteData, basic: Table, activities: list[Table]) -> None:
+def check_rows_fit(site: Edition, basic: Table, activities: list[Table]) -> None:
     """Raise LayoutError naming the first row (or rowspan group) taller than a page."""
     form = site.form
     groups: dict[int, float] = {}
@@ -424,7 +424,7 @@ def check_rows_fit(site: SiteData, basic: Table, activities: list[Table]) -> Non
             row = form.basic.rows[origin]
             parts = ["label"] + (["hint"] if row.hint else []) + (["options"] if row.kind == "choice" else [])
             parts += ["fields"] if row.kind == "contact" else []
-            raise LayoutError(_too_tall(
+            raise LayoutError(_too_tall(site,
                 row.lines.get("label") or row.lines.get(""), f"basic.rows[{origin}]（label “{_short(row.label)}”）",
                 height, f"请缩短 {'、'.join(parts)} 的文字",
             ))
@@ -432,7 +432,7 @@ def check_rows_fit(site: SiteData, basic: Table, activities: list[Table]) -> Non
         for row in table.rows:
             if row.height > PAGE_ROOM:
                 element = form.plan.elements[row.origin]
-                raise LayoutError(_too_tall(
+                raise LayoutError(_too_tall(site,
                     form.plan.lines.get("elements"), f"plan.elements[{row.origin}]（“{_short(element)}”）", row.height,
                     "请缩短这一项的文字",
                 ))
@@ -444,8 +444,9 @@ def _short(text: str, limit: int = 20) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _too_tall(line: int | None, where: str, height: float, advice: str) -> str:
-    file = f"data/form.yaml:{line}" if line else "data/form.yaml"
+def _too_tall(site: Edition, line: int | None, where: str, height: float, advice: str) -> str:
+    name = f"{site.data_dir or 'data/' + site.key}/form.yaml"
+    file = f"{name}:{line}" if line else name
     return f"{file}: {where}这一行太高，一页也放不下（约 {height:.0f} mm，一页最多 {PAGE_ROOM:.0f} mm）；{advice}"
 
 

@@ -25,7 +25,7 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
-from ..model import TIMEZONE, SiteData
+from ..model import TIMEZONE, Edition
 from ..pages import TEMPLATES
 from . import Produced
 from . import form_layout as L
@@ -43,7 +43,7 @@ class FontMissing(Exception):
     pass
 
 
-def url_path(site: SiteData) -> str:
+def url_path(site: Edition) -> str:
     return f"downloads/form-{site.document.date.year}{EXTENSION}"
 
 
@@ -152,7 +152,7 @@ def _render(html: str, pdf_identifier: bytes) -> tuple[bytes, int]:
     return data, len(document.pages)
 
 
-def produce(site: SiteData, out_dir: Path) -> list[Produced]:
+def produce(site: Edition, out_dir: Path) -> list[Produced]:
     from ..errors import BuildError
 
     try:

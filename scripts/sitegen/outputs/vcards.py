@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from ..model import Contact, SiteData
+from ..model import Contact, Edition
 from ..textfmt import tel_href
 from . import Produced, prodid
 
@@ -45,7 +45,7 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def card_uid(site: SiteData, contact: Contact) -> str:
+def card_uid(site: Edition, contact: Contact) -> str:
     """Stable per edition and contact: a re-import of the same year's card updates it."""
     return f"urn:uuid:{uuid.uuid5(UID_NAMESPACE, f'{site.key}/contact/{contact.id}')}"
 
@@ -54,7 +54,7 @@ def note(contact: Contact) -> str:
     return f"负责：{contact.purpose}。联系人：{'、'.join(contact.people)}。出处：{contact.source}。"
 
 
-def vcard(site: SiteData, contact: Contact) -> str:
+def vcard(site: Edition, contact: Contact) -> str:
     """The card of one contact group, as text with CRLF line ends."""
     audience = site.audience(contact.audience)
     lines = [
@@ -82,7 +82,7 @@ def path_for(contact: Contact) -> str:
     return f"downloads/contact-{contact.id}.vcf"
 
 
-def produce(site: SiteData, out_dir: Path) -> list[Produced]:
+def produce(site: Edition, out_dir: Path) -> list[Produced]:
     made: list[Produced] = []
     for contact in site.contacts:
         rel = path_for(contact)
