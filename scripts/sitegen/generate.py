@@ -256,7 +256,7 @@ def root_home(text: str, edition: Edition, meta: dict) -> str:
     """The current edition's home page as the site root: the same page, links moved, plus 历年通知."""
     text = mdedit.rebase_links(text, edition.key)
     text = mdedit.update_front_matter(text, title=meta.get("title") or "首页")
-    return mdedit.append(text, '<p class="editions-link">往年的通知见“[历年通知](editions.md)”。</p>')
+    return mdedit.append(text, "往年的通知见“[历年通知](editions.md)”。\n{: .editions-link }")
 
 
 def navigation(site: Site, pages: dict[str, str]) -> list:
