@@ -248,14 +248,14 @@ def render_site(site: Site, docs_dir: Path, downloads: dict[str, dict[str, Downl
             text = mdedit.insert_after_front_matter(text, banner)
         pages[name] = text
         if state == "current" and file_name == "index.md":
-            pages["index.md"] = root_home(rendered[name], edition, meta)
+            pages["index.md"] = root_home(rendered[name], edition, changes["title"])
     return pages
 
 
-def root_home(text: str, edition: Edition, meta: dict) -> str:
+def root_home(text: str, edition: Edition, title: str) -> str:
     """The current edition's home page as the site root: the same page, links moved, plus 历年通知."""
     text = mdedit.rebase_links(text, edition.key)
-    text = mdedit.update_front_matter(text, title=meta.get("title") or "首页")
+    text = mdedit.update_front_matter(text, title=title)
     return mdedit.append(text, "往年的通知见“[历年通知](editions.md)”。\n{: .editions-link }")
 
 
