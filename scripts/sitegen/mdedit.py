@@ -68,8 +68,7 @@ def rebase(target: str, folder: str) -> str:
     trailing = "/" if path.endswith("/") else ""
     moved = posixpath.normpath(posixpath.join(folder, path))
     if moved == ".":
-        moved = ""
-        trailing = "./" if trailing else ""
+        moved = "./"  # the site root itself
     elif trailing:
         moved += "/"
     return moved + (sep + fragment if sep else "")
