@@ -75,8 +75,17 @@ def on_config(config, **kwargs):
 _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
 
 
+# A page outside the navigation (the current edition's home: the site root is
+# its copy in the nav) gets no table-of-contents toggle, yet the theme still
+# writes the toggle's <label for="__toc"> (W3C validator error): drop the for.
+_TOC_LABEL = '<label class="md-nav__title" for="__toc">'
+
+
 def on_post_page(output, **kwargs):
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+    output = _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+    if 'id="__toc"' not in output:
+        output = output.replace(_TOC_LABEL, '<label class="md-nav__title">')
+    return output
 
 
 def on_post_template(output, **kwargs):  # 404.html

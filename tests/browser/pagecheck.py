@@ -54,7 +54,7 @@ MIN_INLINE_LINK_PX = 24
 
 
 def site_pages(site_dir: Path) -> list[str]:
-    """Every built page as a URL path relative to the site root ("", "notice/", …), 404 excluded."""
+    """Every built page as a URL path relative to the site root ("", "2021/notice/", "about/", …), 404 excluded."""
     pages = []
     for html in sorted(site_dir.rglob("*.html")):
         rel = html.relative_to(site_dir).as_posix()
@@ -62,6 +62,24 @@ def site_pages(site_dir: Path) -> list[str]:
             continue
         pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return pages
+
+
+def nav_titles(site, root: Path) -> set[str]:
+    """The titles the site's navigation lists at its top level, from the sources (not from the built pages).
+
+    The generator writes the navigation from data/site.yaml's ``pages:`` (the
+    current edition's pages, its home as 首页 at the root) followed by the
+    site-wide pages of docs/ (历年通知, 关于本站, 无障碍声明 …, by the
+    ``title`` of their front matter).
+    """
+    from sitegen.mdedit import split_front_matter
+
+    titles = {spec.title for spec in site.info.pages}
+    for source in sorted((root / "docs").glob("*.md")):
+        meta, _ = split_front_matter(source.read_text(encoding="utf-8"))
+        titles.add(meta.get("title") or source.stem)
+    assert len(titles) >= 5, titles
+    return titles
 
 
 @dataclass

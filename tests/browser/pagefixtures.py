@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def site_url_path() -> str:
-    """The path the site is published under (GitHub Pages project site), e.g. "/kjgzzr-2021/"."""
+    """The path the site is published under (GitHub Pages project site), e.g. "/kjgzzr/"."""
     found = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     assert found, "mkdocs.yml has no site_url"
     path = urlsplit(found.group(1)).path
@@ -79,7 +79,7 @@ class _PagesHandler(http.server.SimpleHTTPRequestHandler):
 def pages_server(built_site):
     """The built site as GitHub Pages serves it: below site_url's path, 404.html for missing pages.
 
-    Yields the site's base URL (http://127.0.0.1:PORT/kjgzzr-2021/).
+    Yields the site's base URL (http://127.0.0.1:PORT/kjgzzr/).
     """
     prefix = site_url_path()
     handler = functools.partial(type("H", (_PagesHandler,), {"prefix": prefix}), directory=str(built_site))
@@ -113,9 +113,12 @@ def screenshot_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def search_probe(site_data) -> str:
-    """A query that has results (a contact's name, from data), to audit a search dialog with results."""
-    return site_data.contacts[0].people[0]
+def search_probe(site_model) -> str:
+    """A query that has results (a contact's name in the current edition's data), to audit a search dialog with results.
+
+    The audit covers every built page once, whichever edition it belongs to,
+    so the probe comes from the current edition (search ranks it first)."""
+    return site_model.current.contacts[0].people[0]
 
 
 @pytest.fixture(scope="session")

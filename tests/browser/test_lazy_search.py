@@ -30,21 +30,24 @@ def open_recording(browser, url: str):
     return context, page, urls
 
 
-@pytest.mark.parametrize("path", ["", "notice/", "contacts/"])
-def test_no_search_requests_on_load(browser, server, path):
+# The site root, and an edition's notice and contacts ("{year}/": the current edition's folder).
+@pytest.mark.parametrize("path", ["", "{year}/notice/", "{year}/contacts/"])
+def test_no_search_requests_on_load(browser, server, site_model, path):
+    path = path.format(year=site_model.current.key)
     context, page, urls = open_recording(browser, server + path)
     assert urls, "nothing was requested"
     assert not searching(urls), f"/{path} loads search on arrival: {searching(urls)}"
     context.close()
 
 
-def test_first_search_loads_index_and_finds_pages(browser, server, site_data):
+def test_first_search_loads_index_and_finds_pages(browser, server, site_model):
+    current = site_model.current  # the site root shows the current edition, and search ranks it first
     context, page, urls = open_recording(browser, server)
-    query = site_data.document.theme.split("，")[0]  # 众心向党 (the plan's 节日主题)
+    query = current.document.theme.split("，")[0]  # 众心向党 (the plan's 节日主题)
     page.keyboard.press("/")  # the theme's shortcut opens search
     page.wait_for_selector("[data-md-component=search-query]:focus")
     page.keyboard.type(query)
-    plan_hit = page.locator(".md-search-result__item a.md-search-result__link[href*='plan/']")
+    plan_hit = page.locator(f".md-search-result__item a.md-search-result__link[href*='{current.key}/plan/']")
     plan_hit.first.wait_for(timeout=60000)  # generous ceiling for a loaded CI machine; raises if 实施方案 is not among the results
     index = [u for u in urls if u.endswith("search/search_index.json")]
     assert len(index) == 1, f"search index requested {len(index)} times"
@@ -52,8 +55,8 @@ def test_first_search_loads_index_and_finds_pages(browser, server, site_data):
     context.close()
 
 
-def test_search_button_loads_index(browser, server):
-    context, page, urls = open_recording(browser, server + "timeline/")
+def test_search_button_loads_index(browser, server, site_model):
+    context, page, urls = open_recording(browser, f"{server}{site_model.current.key}/timeline/")
     page.locator(".md-header [data-toggle='__search']:visible, .md-header label[for='__search']:visible").first.click()
     page.wait_for_timeout(1500)
     assert any(u.endswith("search/search_index.json") for u in urls), "opening search did not load the index"
@@ -62,7 +65,7 @@ def test_search_button_loads_index(browser, server):
 
 def test_arriving_from_a_search_result_highlights(browser, server, site_data):
     word = site_data.document.theme.split("，")[0]
-    context, page, urls = open_recording(browser, server + "plan/?h=" + word)
+    context, page, urls = open_recording(browser, f"{server}{site_data.key}/plan/?h={word}")
     assert any(u.endswith("search/search_index.json") for u in urls), "?h= page did not load the index"
     page.wait_for_selector("article mark", timeout=60000)
     assert word[:2] in page.inner_text("article mark")

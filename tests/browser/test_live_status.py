@@ -1,9 +1,13 @@
 """Live status on 首页 and 时间安排, computed in the browser in Beijing time.
 
 The clock is fixed with Playwright's clock API at 07:00 Beijing time on each
-date, when it is still the previous day in New York: a page that used the
-browser's own time zone would show the previous day's status there. Expected
-texts and day counts are computed here from the data, not written down.
+sample day, when it is still the previous day in New York: a page that used
+the browser's own time zone would show the previous day's status there. The
+sample days and the expected texts and day counts are computed here from
+each edition's data, not written down.
+
+Only the current edition's status is live. An archived edition's pages show
+a static "活动已结束" box, whatever the reader's clock says.
 """
 
 from __future__ import annotations
@@ -16,23 +20,42 @@ from sitegen.model import TIMEZONE
 
 pytestmark = pytest.mark.browser
 
-DATES = [dt.date(2021, 5, 1), dt.date(2021, 5, 9), dt.date(2021, 5, 20),
-         dt.date(2021, 6, 1), dt.date(2021, 6, 20), dt.date(2021, 7, 1)]
+DAY = dt.timedelta(days=1)
 
 
-def expected_status(site, day: dt.date) -> str:
-    stages = site.stages
+def member_deadlines(edition):
+    """The deadlines of the audience the status box counts down for (data: ``primary: true``)."""
+    return edition.deadlines_for(edition.primary.key)
+
+
+def sample_days(edition) -> list[dt.date]:
+    """Days that cover every state of the status, from the edition's dates:
+    a week before anything starts, the day after the first deadline (the
+    countdown moves on to the next one), the middle of every stage and the
+    day after everything is over."""
+    stages = edition.stages
+    own = member_deadlines(edition)
+    days = {min(stages[0].start, own[0].due) - 7 * DAY, own[0].due + DAY}
+    days |= {s.start + (s.end - s.start) // 2 for s in stages}
+    days.add(max([stages[-1].end, edition.document.campaign.end] + [d.due for d in own]) + DAY)
+    return sorted(days)
+
+
+def expected_status(edition, day: dt.date) -> str:
+    """What docs/assets/js/10-live-status.js must say on ``day``."""
+    stages = edition.stages
     if day < stages[0].start:
         return "未开始"
-    for stage in stages:
+    for stage, following in zip(stages, stages[1:] + [None]):
         if stage.start <= day <= stage.end:
             return f"{stage.name}进行中"
-    assert day > stages[-1].end, "the test dates fall in no gap between stages"
+        if following is not None and stage.end < day < following.start:
+            return f"{stage.name}已结束"
     return "活动已结束"
 
 
-def expected_next(site, day: dt.date):
-    upcoming = [d for d in site.deadlines_for("members") if d.due >= day]
+def expected_next(edition, day: dt.date):
+    upcoming = [d for d in member_deadlines(edition) if d.due >= day]
     if not upcoming:
         return None, None
     first = min(upcoming, key=lambda d: d.due)
@@ -48,52 +71,104 @@ def open_at(browser, url: str, day: dt.date, timezone_id: str):
     return context, page
 
 
-def test_the_six_dates_are_distinct_cases(site_data):
-    """The chosen dates cover every state the status can take."""
-    states = [expected_status(site_data, d) for d in DATES]
-    assert states[0] == states[1] == "未开始"
+def is_archived(site_model, edition) -> bool:
+    return site_model.state_of(edition) == "archived"
+
+
+def test_the_sample_days_are_distinct_cases(site_data):
+    """The sample days cover every state the status can take."""
+    days = sample_days(site_data)
+    states = [expected_status(site_data, d) for d in days]
+    assert states[0] == "未开始"
     assert states[-1] == "活动已结束"
     assert {f"{s.name}进行中" for s in site_data.stages} <= set(states)
-    # 5月1日 counts down to the plan, 5月9日 (plan passed) to the summary.
-    assert expected_next(site_data, DATES[0])[0] != expected_next(site_data, DATES[1])[0]
+    # the first day counts down to the first deadline, the second to a later one
+    assert expected_next(site_data, days[0])[0] != expected_next(site_data, days[1])[0]
+    assert expected_next(site_data, days[0])[0] is not None
+    # and on the last day every deadline has passed
+    assert expected_next(site_data, days[-1]) == (None, None)
+    # the expected dates lie in the edition's year
+    assert {d.year for d in days} == {site_data.year}
+
+
+# Which page shows the box: the site root (a copy of the current edition's
+# home), an edition's 首页 and its 时间安排.
+KINDS = {"root": "", "home": "{key}/", "timeline": "{key}/timeline/"}
+
+
+def url_of(server: str, kind: str, edition) -> str:
+    return server + KINDS[kind].format(key=edition.key)
+
+
+def edition_shown(site_model, site_data, kind):
+    """The edition a page of this kind shows: the site root always shows the current one."""
+    return site_model.current if kind == "root" else site_data
 
 
 # 首页 in both time zones, 时间安排 in the one that would expose a wrong zone.
-CASES = [(day, path, zone) for day in DATES for path, zone in
-         (("", "Asia/Shanghai"), ("", "America/New_York"), ("timeline/", "America/New_York"))]
+CASES = [("root", "Asia/Shanghai"), ("root", "America/New_York"),
+         ("home", "America/New_York"), ("timeline", "America/New_York")]
 
 
-@pytest.mark.parametrize("day, path, timezone_id", CASES,
-                         ids=[f"{d.isoformat()}-{p.strip('/') or 'index'}-{z.split('/')[1]}" for d, p, z in CASES])
-def test_status_and_days_left(browser, server, site_data, day, path, timezone_id):
-    context, page = open_at(browser, server + path, day, timezone_id)
+@pytest.mark.parametrize("kind, timezone_id", CASES, ids=[f"{k}-{z.split('/')[1]}" for k, z in CASES])
+def test_status_and_days_left(browser, server, site_model, site_data, kind, timezone_id):
+    edition = edition_shown(site_model, site_data, kind)
+    url = url_of(server, kind, edition)
+    problems = {}
+    for day in sample_days(edition):
+        context, page = open_at(browser, url, day, timezone_id)
+        try:
+            if is_archived(site_model, edition):
+                check_archived_box(page, edition)
+                continue
+            box = page.locator('[data-live="status"]')
+            assert box.count() == 1
+            assert box.is_visible()
+            assert page.locator('[data-live="stage"]').inner_text() == expected_status(edition, day)
+            text = box.inner_text()
+            assert f"{day.year}年{day.month}月{day.day}日" in text  # says which day it was computed for
+            deadline, days = expected_next(edition, day)
+            line = page.locator('[data-live="next"]')
+            if deadline is None:
+                assert line.get_attribute("data-days") is None
+                assert "均已过" in line.inner_text()
+            else:
+                assert line.get_attribute("data-deadline") == deadline.key
+                assert line.get_attribute("data-days") == str(days)
+                shown = line.inner_text().replace("\n", "")
+                assert ("今天截止" if days == 0 else f"{days} 天") in shown
+                assert deadline.what in line.inner_text()
+        except AssertionError as exc:
+            problems[day.isoformat()] = str(exc)
+        finally:
+            context.close()
+    assert not problems, f"{url} ({timezone_id}): {problems}"
+
+
+def check_archived_box(page, edition):
+    """An archived edition states, without a clock, that its campaign is over."""
+    assert page.locator('[data-live="status"]').count() == 0, "an archived edition shows a live status"
+    box = page.locator(".live-status--ended")
+    assert box.count() == 1
+    assert box.is_visible()
+    text = box.inner_text()
+    assert "活动已结束" in text and edition.key in text, text
+    end = edition.document.campaign.end
+    assert f"{end.year}年{end.month}月{end.day}日" in text, text
+
+
+@pytest.mark.parametrize("pick", [0, 2, -1], ids=["first", "third", "last"])
+def test_notice_status_is_recomputed(browser, server, site_model, site_data, pick):
+    day = sample_days(site_data)[pick]
+    context, page = open_at(browser, f"{server}{site_data.key}/notice/", day, "America/New_York")
     try:
-        box = page.locator('[data-live="status"]')
-        assert box.count() == 1
-        assert box.is_visible()
-        assert page.locator('[data-live="stage"]').inner_text() == expected_status(site_data, day)
-        text = box.inner_text()
-        assert f"{day.year}年{day.month}月{day.day}日" in text  # says which day it was computed for
-        deadline, days = expected_next(site_data, day)
-        line = page.locator('[data-live="next"]')
-        if deadline is None:
-            assert line.get_attribute("data-days") is None
-            assert "均已过" in line.inner_text()
+        if is_archived(site_model, site_data):
+            # archived: the status is written once, and the clock changes nothing
+            assert page.locator('[data-live="doc-status"]').count() == 0
+            assert "活动已结束（已归档）" in page.locator(".doc-meta").inner_text()
         else:
-            assert line.get_attribute("data-deadline") == deadline.key
-            assert line.get_attribute("data-days") == str(days)
-            assert f"{days} 天" in line.inner_text().replace("\n", "")
-            assert deadline.what in line.inner_text()
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("day", [DATES[0], DATES[2], DATES[-1]], ids=lambda d: d.isoformat())
-def test_notice_status_is_recomputed(browser, server, site_data, day):
-    context, page = open_at(browser, server + "notice/", day, "America/New_York")
-    try:
-        assert page.locator('[data-live="doc-status"]').inner_text() == site_data.document.status_on(day)
-        assert f"{day.year}年{day.month}月{day.day}日" in page.locator(".doc-meta__basis").inner_text()
+            assert page.locator('[data-live="doc-status"]').inner_text() == site_data.document.status_on(day)
+            assert f"{day.year}年{day.month}月{day.day}日" in page.locator(".doc-meta__basis").inner_text()
     finally:
         context.close()
 
@@ -101,27 +176,31 @@ def test_notice_status_is_recomputed(browser, server, site_data, day):
 STATUS_WORDS = ["未开始", "进行中", "活动已结束", "已结束", "还有"]
 
 
-@pytest.mark.parametrize("path", ["", "timeline/"])
-def test_without_javascript_the_timeline_is_complete_and_no_status_is_claimed(browser, server, site_data, path):
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_without_javascript_the_timeline_is_complete_and_no_status_is_claimed(browser, server, site_model, site_data, kind):
+    edition = edition_shown(site_model, site_data, kind)
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(server + path)
-        box = page.locator('[data-live="status"]')
-        assert box.count() == 1
-        assert not box.is_visible()
-        assert box.inner_text().strip() == ""
+        page.goto(url_of(server, kind, edition))
         main = page.inner_text("main")
-        for word in STATUS_WORDS:
-            assert word not in main, f"“{word}” claimed without JavaScript"
-        for deadline in site_data.deadlines_for("members"):
+        if is_archived(site_model, edition):
+            check_archived_box(page, edition)  # a status that stays true: the campaign is over
+        else:
+            box = page.locator('[data-live="status"]')
+            assert box.count() == 1
+            assert not box.is_visible()
+            assert box.inner_text().strip() == ""
+            for word in STATUS_WORDS:
+                assert word not in main, f"“{word}” claimed without JavaScript"
+        for deadline in member_deadlines(edition):
             assert f"{deadline.due.month}月{deadline.due.day}日" in main
-        if path == "timeline/":
-            for stage in site_data.stages:
+        if kind == "timeline":
+            for stage in edition.stages:
                 assert stage.name in main
                 assert f"{stage.start.year}年{stage.start.month}月{stage.start.day}日" in main
                 assert f"{stage.end.year}年{stage.end.month}月{stage.end.day}日" in main
-            for deadline in site_data.deadlines:
+            for deadline in edition.deadlines:
                 assert deadline.what in main
     finally:
         context.close()

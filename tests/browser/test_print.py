@@ -23,6 +23,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from pagecheck import nav_titles
+
 pytestmark = pytest.mark.browser
 
 MM = 72 / 25.4  # points per millimetre
@@ -30,7 +32,7 @@ A4 = (210 * MM, 297 * MM)
 TOP, LEFT, RIGHT, BOTTOM = 37, 28, 26, 35  # GB/T 9704-2012 margins, mm
 TOLERANCE = 1.0  # mm, the standard's own ±1 mm
 PAGE_NUMBER_GAP = 7  # mm between the text block and the page number
-OFFICIAL_PAGES = ("notice/", "plan/")
+OFFICIAL_PAGES = ("notice/", "plan/")  # below each edition's folder: /<year>/notice/
 
 # What the site shows on screen around the document, read from the page itself.
 SCREEN_TEXT = """() => {
@@ -72,25 +74,14 @@ def mkdocs_config(root) -> dict:
     return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
 
 
-def nav_labels(nav) -> list[str]:
-    labels = []
-    for item in nav:
-        if isinstance(item, dict):
-            for label, target in item.items():
-                labels.append(label)
-                if isinstance(target, list):
-                    labels.extend(nav_labels(target))
-    return labels
-
-
 @pytest.fixture(scope="module")
-def printed(browser, server, tmp_path_factory) -> dict:
-    """path -> (pdf file, what the screen version of the page shows)."""
-    out = tmp_path_factory.mktemp("print")
+def printed(browser, server, site_data, tmp_path_factory) -> dict:
+    """path -> (pdf file, what the screen version of the page shows), for the edition under test."""
+    out = tmp_path_factory.mktemp(f"print-{site_data.key}")
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     result = {}
     for path in OFFICIAL_PAGES:
-        page.goto(server + path, wait_until="networkidle")
+        page.goto(f"{server}{site_data.key}/{path}", wait_until="networkidle")
         screen = page.evaluate(SCREEN_TEXT)
         pdf = out / (path.strip("/") + ".pdf")
         page.pdf(path=str(pdf), prefer_css_page_size=True)
@@ -155,11 +146,12 @@ def test_whole_official_text_is_printed(printed, path):
 
 
 @pytest.mark.parametrize("path", OFFICIAL_PAGES)
-def test_no_site_furniture_in_print(printed, path, mkdocs_config):
+def test_no_site_furniture_in_print(printed, path, mkdocs_config, site_model, root):
     pdf, screen = printed[path]
     text = squash(pdf_text(pdf))
     official = screen["official"]
-    unwanted = {f"导航“{label}”": label for label in nav_labels(mkdocs_config["nav"])}
+    unwanted = {f"导航“{label}”": label for label in nav_titles(site_model, root)}
+    unwanted["站名"] = site_model.info.name
     unwanted["搜索"] = "搜索"
     if screen["search"]:
         unwanted["搜索框提示"] = screen["search"]
@@ -226,10 +218,10 @@ def test_page_numbers_in_gbt_style(printed, path):
 
 
 @pytest.mark.parametrize("path", OFFICIAL_PAGES)
-def test_print_typefaces_and_sizes(browser, server, path):
+def test_print_typefaces_and_sizes(browser, server, site_data, path):
     page = browser.new_page()
     page.emulate_media(media="print")
-    page.goto(server + path, wait_until="networkidle")
+    page.goto(f"{server}{site_data.key}/{path}", wait_until="networkidle")
     style = page.evaluate("""() => {
       const css = sel => { const el = document.querySelector(sel); const c = getComputedStyle(el);
         return { family: c.fontFamily, size: parseFloat(c.fontSize), line: parseFloat(c.lineHeight), indent: c.textIndent, display: c.display }; };

@@ -142,7 +142,7 @@ def test_keyboard_sets_size_and_contrast_and_it_is_kept(browser, server, pages):
 
 
 @pytest.mark.parametrize("size", ["large", "xlarge"])
-def test_saved_settings_apply_before_first_paint(browser, server, storage_key, size):
+def test_saved_settings_apply_before_first_paint(browser, server, site_model, storage_key, size):
     """The attributes are on <html> before <body> exists, so nothing is painted in the default look."""
     context = browser.new_context(**PHONE)
     context.add_init_script(saved(storage_key, size, "high"))
@@ -156,7 +156,7 @@ def test_saved_settings_apply_before_first_paint(browser, server, storage_key, s
       }).observe(document, { childList: true, subtree: true });
     """)
     page = context.new_page()
-    page.goto(server + "notice/")
+    page.goto(f"{server}{site_model.current.key}/notice/")
     assert page.evaluate("window.__atBody") == [size, "high"]
     assert set(state(page)["pressed"]) == {SIZES[size], CONTRAST_LABEL}
     context.close()
@@ -259,7 +259,7 @@ CUT_OFF = """() => {
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_nothing_cut_off_at_200_percent_zoom(browser, server, pages, storage_key, size):
+def test_nothing_cut_off_at_200_percent_zoom(browser, server, site_model, pages, storage_key, size):
     context = browser.new_context(**ZOOMED)
     context.add_init_script(saved(storage_key, size))
     page = context.new_page()
@@ -270,7 +270,7 @@ def test_nothing_cut_off_at_200_percent_zoom(browser, server, pages, storage_key
         if problems:
             found[f"/{path}"] = problems[:4]
     # the menu drawer fits, and its links are whole
-    page.goto(server + "plan/")
+    page.goto(f"{server}{site_model.current.key}/plan/")
     page.evaluate("() => { const t = document.getElementById('__drawer'); t.checked || t.click(); }")
     page.wait_for_timeout(400)
     drawer = page.evaluate("""() => {

@@ -10,7 +10,7 @@ tries the whole query as one word (its segment() stops one character short),
 so the last word of a longer query often counts only by its first
 characters; queries here are what readers type and what the theme can find. Queries are a fixed table of what readers type, plus one
 row per contact person (→ 联系方式) and per module (→ 实施方案), read from
-data/. Every result title shown must be free of markup residue.
+the current edition's data (data/<year>/). Every result title shown must be free of markup residue.
 """
 
 from __future__ import annotations
@@ -27,20 +27,22 @@ pytestmark = pytest.mark.browser
 TOP = 3
 
 # (query, source page it must find) — phrases from the notice, the plan and
-# the site's own pages that a member unit's staff would type.
+# the site's own pages that a member unit's staff would type. "{year}/" is
+# the current edition's folder (docs/<year>/): search ranks it first.
 QUERIES = [
-    ("科技志愿", "plan.md"),        # plan 三（三）: 科技志愿服务
-    ("节日主题", "plan.md"),        # plan 二、节日主题
-    ("上传方式", "plan.md"),        # plan 五、特色亮点活动上传方式
-    ("筹备方案", "form.md"),        # the form is the 筹备方案 template
-    ("邮寄地址", "form.md"),        # a row of the form (corrected, see about)
-    ("牌匾", "form.md"),            # the form's note on mailing the plaque
-    ("总结报告", "timeline.md"),    # when the 总结报告 is due
-    ("报送时间", "timeline.md"),
-    ("直报单位", "timeline.md"),    # 中国科协直报单位's own deadlines
-    ("学秘函", "notice.md"),        # the notice's number
-    ("勘误", "about.md"),           # the correction log
+    ("科技志愿", "{year}/plan.md"),        # plan 三（三）: 科技志愿服务
+    ("节日主题", "{year}/plan.md"),        # plan 二、节日主题
+    ("上传方式", "{year}/plan.md"),        # plan 五、特色亮点活动上传方式
+    ("筹备方案", "{year}/form.md"),        # the form is the 筹备方案 template
+    ("邮寄地址", "{year}/form.md"),        # a row of the form (corrected, see about)
+    ("牌匾", "{year}/form.md"),            # the form's note on mailing the plaque
+    ("总结报告", "{year}/timeline.md"),    # when the 总结报告 is due
+    ("报送时间", "{year}/timeline.md"),
+    ("直报单位", "{year}/timeline.md"),    # 中国科协直报单位's own deadlines
+    ("学秘函", "{year}/notice.md"),        # the notice's number
+    ("勘误", "about.md"),                  # the correction log
     ("无障碍", "accessibility.md"),
+    ("历年", "editions.md"),               # 历年通知
 ]
 
 # Markup that must never show in a result title: entities, the permalink
@@ -48,14 +50,19 @@ QUERIES = [
 RESIDUE = re.compile(r"&#|&[a-z]+;|¶|#|<|>|\ufffd")
 
 
-def page_url(source: str) -> str:
-    """Site-relative URL of a source page (use_directory_urls)."""
-    return "/" if source == "index.md" else "/" + source[: -len(".md")] + "/"
+def page_url(source: str, year: str) -> str:
+    """Site-relative URL of a source page (use_directory_urls), "{year}/" filled in."""
+    source = source.format(year=year)
+    if source == "index.md":
+        return "/"
+    if source.endswith("/index.md"):
+        return "/" + source[: -len("index.md")]
+    return "/" + source[: -len(".md")] + "/"
 
 
-def data_queries(site_data) -> list[tuple[str, str]]:
-    rows = [(person, "contacts.md") for c in site_data.contacts for person in c.people]
-    rows += [(m.name, "plan.md") for m in site_data.modules]
+def data_queries(edition) -> list[tuple[str, str]]:
+    rows = [(person, "{year}/contacts.md") for c in edition.contacts for person in c.people]
+    rows += [(m.name, "{year}/plan.md") for m in edition.modules]
     return rows
 
 
@@ -67,38 +74,39 @@ def search_page(browser, server):
     context.close()
 
 
-def test_at_least_eight_queries(site_data, root):
-    table = QUERIES + data_queries(site_data)
+def test_at_least_eight_queries(site_model, root):
+    current = site_model.current
+    table = QUERIES + data_queries(current)
     assert len(table) >= 8
     for _, source in table:
-        assert (root / "docs" / source).is_file(), source
+        assert (root / "docs" / source.format(year=current.key)).is_file(), source
 
 
 @pytest.mark.parametrize("query,source", QUERIES)
-def test_query_finds_page(search_page, query, source):
+def test_query_finds_page(search_page, site_model, query, source):
     page, visit = search_page
     open_search(page, query)
     results = search_results(page)
     top = [r["href"] for r in results[:TOP]]
-    assert page_url(source) in top, f"{query} → {dump(results)}"
+    assert page_url(source, site_model.current.key) in top, f"{query} → {dump(results)}"
     assert not visit.console_errors, visit.console_errors
 
 
-def test_names_and_modules_from_data_find_their_page(search_page, site_data):
+def test_names_and_modules_from_data_find_their_page(search_page, site_model):
     page, _ = search_page
     misses = {}
-    for query, source in data_queries(site_data):
+    for query, source in data_queries(site_model.current):
         open_search(page, query)
         results = search_results(page)
-        if page_url(source) not in [r["href"] for r in results[:TOP]]:
+        if page_url(source, site_model.current.key) not in [r["href"] for r in results[:TOP]]:
             misses[query] = [r["href"] for r in results]
     assert not misses, dump(misses)
 
 
-def test_result_titles_have_no_stray_characters(search_page, site_data):
+def test_result_titles_have_no_stray_characters(search_page, site_model):
     page, _ = search_page
     bad = {}
-    for query, _ in QUERIES + data_queries(site_data):
+    for query, _ in QUERIES + data_queries(site_model.current):
         open_search(page, query)
         for result in search_results(page):
             for title in result["titles"]:

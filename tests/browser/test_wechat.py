@@ -18,8 +18,18 @@ CHROME_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36"
 )
-# Pages with download links: calendar (首页, 时间安排), cards (联系方式), the sample table (样表, 如何报送).
-PAGES = ["", "timeline/", "contacts/", "form/", "howto/"]
+# Pages with download links: calendar (首页, 时间安排), cards (联系方式), the sample table (样表, 如何报送),
+# each below its edition's folder ("{year}/"); and the site root, a copy of the current edition's 首页.
+PAGES = ["", "{year}/", "{year}/timeline/", "{year}/contacts/", "{year}/form/", "{year}/howto/"]
+
+
+def edition_at(site_model, site_data, path: str):
+    """The edition a page shows: the site root shows the current one."""
+    return site_data if "{year}" in path else site_model.current
+
+
+def url_of(server: str, path: str, edition) -> str:
+    return server + path.format(year=edition.key)
 
 DOWNLOAD_LINKS = """() => Array.from(document.querySelectorAll('main a[href]')).filter(a =>
   !a.closest('.wechat-hint') && (a.hasAttribute('download') || /(^|\\/)downloads\\//.test(a.getAttribute('href'))))"""
@@ -41,9 +51,10 @@ def wechat(browser):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_hint_next_to_every_download_link_in_wechat(wechat, server, site_data, path):
+def test_hint_next_to_every_download_link_in_wechat(wechat, server, site_model, site_data, path):
+    edition = edition_at(site_model, site_data, path)
     page = wechat.new_page()
-    page.goto(server + path)
+    page.goto(url_of(server, path, edition))
     links = page.evaluate(f"() => ({DOWNLOAD_LINKS})().length")
     assert links >= 1, "the page should have download links"
     hints = page.locator(".wechat-hint")
@@ -61,8 +72,10 @@ def test_hint_next_to_every_download_link_in_wechat(wechat, server, site_data, p
     on_top = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('a') ?.getAttribute('href')",
                            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
     assert on_top == first_link.get_attribute("href")
-    # E-mail fallback to the member units' submission mailbox from the data.
-    mailbox = site_data.channel_of(site_data.deadlines_for("members")[0])
+    # the downloads are this edition's own
+    assert f"{edition.key}/downloads/" in first_link.evaluate("a => a.href")
+    # E-mail fallback to the submission mailbox of the edition's featured deadline, from the data.
+    mailbox = edition.channel_of(edition.featured)
     mail = hint.locator("a[href^='mailto:']")
     href = mail.get_attribute("href")
     parts = urlsplit(href)
@@ -73,10 +86,10 @@ def test_hint_next_to_every_download_link_in_wechat(wechat, server, site_data, p
     page.close()
 
 
-def test_copy_button_copies_the_page_address(wechat, server):
+def test_copy_button_copies_the_page_address(wechat, server, site_data):
     wechat.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
     page = wechat.new_page()
-    url = server + "contacts/"
+    url = f"{server}{site_data.key}/contacts/"
     page.goto(url)
     hint = page.locator(".wechat-hint").first
     button = hint.get_by_role("button", name="复制本页链接")
@@ -91,14 +104,14 @@ def test_copy_button_copies_the_page_address(wechat, server):
     page.close()
 
 
-def test_copy_falls_back_without_the_clipboard_api(wechat, server):
+def test_copy_falls_back_without_the_clipboard_api(wechat, server, site_data):
     """Old WebViews lack navigator.clipboard: the button still copies."""
     page = wechat.new_page()
     page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});"
                          "window.__copied = null; document.execCommand = function (cmd) {"
                          "  if (cmd !== 'copy') return false;"
                          "  window.__copied = document.activeElement && document.activeElement.value; return true; };")
-    url = server + "contacts/"
+    url = f"{server}{site_data.key}/contacts/"
     page.goto(url)
     hint = page.locator(".wechat-hint").first
     hint.get_by_role("button", name="复制本页链接").click()
@@ -109,10 +122,10 @@ def test_copy_falls_back_without_the_clipboard_api(wechat, server):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_hint_in_a_desktop_browser(browser, server, path):
+def test_no_hint_in_a_desktop_browser(browser, server, site_model, site_data, path):
     context = browser.new_context(user_agent=CHROME_UA)
     page = context.new_page()
-    page.goto(server + path)
+    page.goto(url_of(server, path, edition_at(site_model, site_data, path)))
     assert page.evaluate(f"() => ({DOWNLOAD_LINKS})().length") >= 1
     assert page.locator(".wechat-hint").count() == 0
     assert "微信" not in page.inner_text("main")
