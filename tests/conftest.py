@@ -85,9 +85,9 @@ def project_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The site built once from the repository's own sources."""
+    """The site built once from the repository's own sources, every edition in data/ (drafts too)."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
-    build_site(ROOT, site_dir)
+    build_site(ROOT, site_dir, drafts=True)  # every edition in data/, drafts too
     return site_dir
 
 
