@@ -22,6 +22,7 @@ from sitegen.build import BuildError, build_site
 from sitegen.schema import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = "2021"  # the edition whose files the tests below break
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -54,13 +55,14 @@ def assert_untouched(site: Path, before: dict[str, str]) -> None:
     assert leftovers(site.parent) == []
 
 
-def test_template_error_in_a_page_leaves_site_untouched(published):
+@pytest.mark.parametrize("page", ["about.md", f"{FIXTURE}/notice.md"])
+def test_template_error_in_a_page_leaves_site_untouched(published, page):
     project, site, before = published
-    about = project / "docs" / "about.md"
-    about.write_text(about.read_text(encoding="utf-8") + "\n{{ doc.titel }}\n", encoding="utf-8")
+    source = project / "docs" / page
+    source.write_text(source.read_text(encoding="utf-8") + "\n{{ doc.titel }}\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
         build_site(project, site)
-    assert any(p.file == "docs/about.md" and "titel" in p.message for p in caught.value.problems)
+    assert any(p.file == f"docs/{page}" and "titel" in p.message for p in caught.value.problems)
     assert_untouched(site, before)
 
 
@@ -109,7 +111,7 @@ def test_failed_swap_puts_the_previous_site_back(published, monkeypatch):
 
 def test_data_error_exits_non_zero_and_leaves_site_untouched(published):
     project, site, before = published
-    stages = project / "data" / "stages.yaml"
+    stages = project / "data" / FIXTURE / "stages.yaml"
     text = stages.read_text(encoding="utf-8")
     stages.write_text(text.replace("due: 2021-05-08", "due: 2021-5-8", 1), encoding="utf-8")
     line = next(n for n, l in enumerate(stages.read_text(encoding="utf-8").splitlines(), 1) if "2021-5-8" in l)
@@ -119,7 +121,7 @@ def test_data_error_exits_non_zero_and_leaves_site_untouched(published):
         capture_output=True, text=True, env=env, cwd=project, timeout=120,
     )
     assert result.returncode == 1
-    assert f"data/stages.yaml:{line}: deadlines[0].due" in result.stderr
+    assert f"data/{FIXTURE}/stages.yaml:{line}: deadlines[0].due" in result.stderr
     assert "网站未更新" in result.stderr
     assert "Traceback" not in result.stderr
     assert_untouched(site, before)

@@ -1,11 +1,12 @@
 """Property-based fuzzing of the data loader (hypothesis).
 
-Whatever a maintainer's editor leaves in data/*.yaml (random YAML documents,
-random bytes, or the real files with keys deleted, types changed, values
-swapped, garbage inserted, text truncated, lines duplicated or re-indented),
-``load_data`` either succeeds or raises ``DataError`` whose every problem
-names a data file and, where the file is readable YAML, a line in it. Never
-another exception, never a hang.
+Whatever a maintainer's editor leaves in a data file (data/site.yaml or any
+edition's data/<year>/*.yaml: random YAML documents, random bytes, or the real
+files with keys deleted, types changed, values swapped, garbage inserted, text
+truncated, lines duplicated or re-indented), the loader (``load_edition`` for
+a year's file, ``load_site`` for site.yaml) either succeeds or raises
+``DataError`` whose every problem names the changed data file and, where the
+file is readable YAML, a line in it. Never another exception, never a hang.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ import yaml
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.load import FILES, load_data
+from sitegen.load import FILES, load_edition, load_site
 from sitegen.schema import DataError, compose_file
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = sorted(FILES)
+SITE_FILE = "site.yaml"
+# Every data file, as a path below data/: site.yaml and each edition's files.
+EDITIONS = sorted(p.name for p in (ROOT / "data").iterdir() if p.is_dir())
+NAMES = [SITE_FILE] + [f"{year}/{name}" for year in EDITIONS for name in sorted(FILES)]
 SECONDS_PER_EXAMPLE = 10  # one load takes milliseconds; anything near this is a hang (SIGALRM stops it)
 FUZZ = settings(
     max_examples=60,  # x 4 tests: about 15 s on a loaded 2-core machine
@@ -47,7 +51,7 @@ def workspace(tmp_path_factory) -> Path:
 @contextmanager
 def time_limit(seconds: int):
     def hang(signum, frame):
-        raise TimeoutError(f"load_data did not finish within {seconds} s")
+        raise TimeoutError(f"the loader did not finish within {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, hang)
     signal.alarm(seconds)
@@ -76,16 +80,20 @@ def load_with(root: Path, name: str, raw: bytes) -> None:
     try:
         with time_limit(SECONDS_PER_EXAMPLE):
             try:
-                load_data(root / "data", root)
+                if name == SITE_FILE:
+                    load_site(root)
+                else:
+                    load_edition(target.parent, root)
             except DataError as exc:
-                judge(exc, root)
+                judge(exc, root, name)
     finally:
         target.write_bytes(original)
 
 
-def judge(exc: DataError, root: Path) -> None:
+def judge(exc: DataError, root: Path, name: str) -> None:
     assert exc.problems, "DataError without problems"
-    shown = {f"data/{n}" for n in FILES}
+    # Only the changed file can be wrong: the others are the real, valid ones.
+    shown = {f"data/{name}"} if name == SITE_FILE else {f"data/{name.split('/')[0]}/{n}" for n in FILES}
     for problem in exc.problems:
         assert problem.file in shown, problem
         assert isinstance(problem.message, str) and problem.message.strip(), problem
@@ -146,16 +154,18 @@ def test_random_yaml_documents(workspace, name, document):
 
 @FUZZ
 @given(name=st.sampled_from(NAMES), raw=st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8")))
-@example(name="stages.yaml", raw="\ufeffstages: []\n".encode("utf-8"))
-@example(name="modules.yaml", raw=b"modules: " + b"[" * 3000 + b"]" * 3000)
-@example(name="modules.yaml", raw=b"modules: &a\n  - *a\n")
-@example(name="form.yaml", raw=b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+@example(name=f"{EDITIONS[-1]}/stages.yaml", raw="\ufeffstages: []\n".encode("utf-8"))
+@example(name=f"{EDITIONS[-1]}/modules.yaml", raw=b"modules: " + b"[" * 3000 + b"]" * 3000)
+@example(name=f"{EDITIONS[-1]}/modules.yaml", raw=b"modules: &a\n  - *a\n")
+@example(name=SITE_FILE, raw=b"pages: &a\n  - *a\n")
+@example(name=SITE_FILE, raw="name: 全国科技工作者日活动".encode("gbk"))
+@example(name=f"{EDITIONS[-1]}/form.yaml", raw=b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
          b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n")
-@example(name="contacts.yaml", raw="contacts:\n  - id: x\n\torganization: y\n".encode("utf-8"))
-@example(name="document.yaml", raw=b"issuer: \x07\n")
-@example(name="document.yaml", raw="issuer: 中国铁道学会".encode("gbk"))
-@example(name="document.yaml", raw=b"---\nissuer: a\n---\nissuer: b\n")
-@example(name="document.yaml", raw=b"? [a, b]\n: c\n")
+@example(name=f"{EDITIONS[-1]}/contacts.yaml", raw="contacts:\n  - id: x\n\torganization: y\n".encode("utf-8"))
+@example(name=f"{EDITIONS[-1]}/document.yaml", raw=b"issuer: \x07\n")
+@example(name=f"{EDITIONS[-1]}/document.yaml", raw="issuer: 中国铁道学会".encode("gbk"))
+@example(name=f"{EDITIONS[-1]}/document.yaml", raw=b"---\nissuer: a\n---\nissuer: b\n")
+@example(name=f"{EDITIONS[-1]}/document.yaml", raw=b"? [a, b]\n: c\n")
 def test_random_bytes(workspace, name, raw):
     load_with(workspace, name, raw)
 
@@ -258,4 +268,6 @@ def test_real_files_with_lines_mutated(workspace, data):
 
 def test_the_real_data_loads(workspace):
     """The fuzzing starts from valid data: the unchanged files load."""
-    load_data(workspace / "data", workspace)
+    assert sorted(e.key for e in load_site(workspace, drafts=True).editions) == EDITIONS
+    for year in EDITIONS:
+        load_edition(workspace / "data" / year, workspace)

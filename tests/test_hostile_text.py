@@ -2,7 +2,8 @@
 
 tests/fixtures/hostile/overrides.yaml lists values with HTML (``<script>``,
 ``<img onerror>``), entities, Markdown and Jinja control characters, very
-long text, full- and half-width punctuation and emoji, each for one field.
+long text, full- and half-width punctuation and emoji, each for one field of
+one edition's files (data/<year>/) or of data/site.yaml.
 They are written over a copy of the real data, the site is built, and then:
 the pages show each value as text, with no element, attribute or table cell
 more than the normal build; the search index holds them escaped; and the
@@ -28,11 +29,18 @@ from yaml.nodes import ScalarNode
 
 from conftest import copy_project
 from sitegen.build import build_site
-from sitegen.load import load_data
+from sitegen.load import load_data, load_site
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile" / "overrides.yaml"
 OVERRIDES: dict[str, dict[str, str]] = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
 VALUES = [(f"{name}:{path}", value) for name, fields in OVERRIDES.items() for path, value in fields.items()]
+# The edition whose files the overrides change (their keys are paths below data/: 2021/stages.yaml).
+(EDITION,) = {name.split("/")[0] for name in OVERRIDES if "/" in name}
+
+
+def edition_data(project: Path):
+    """The hostile edition as the build loads it."""
+    return load_data(project / "data" / EDITION, project)
 EXECUTABLE = {None, "", "text/javascript", "module", "application/javascript"}
 
 
@@ -76,7 +84,7 @@ def write_overrides(data_dir: Path) -> None:
 def hostile(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     write_overrides(project / "data")
-    site = build_site(project, project / "site")
+    site = build_site(project, project / "site", drafts=True)  # every edition, as built_site has them
     return project, site
 
 
@@ -156,7 +164,7 @@ def normal_pages(built_site):
 
 def test_hostile_data_loads_with_every_value_intact(hostile):
     project, _ = hostile
-    load_data(project / "data", project)  # valid data: every value is allowed
+    load_site(project)  # valid data: every value is allowed
     for name, fields in OVERRIDES.items():
         written = yaml.safe_load((project / "data" / name).read_text(encoding="utf-8"))
         for field, value in fields.items():
@@ -209,11 +217,12 @@ def test_tables_keep_their_columns(hostile_pages, normal_pages):
         assert page.tables == normal_pages[path].tables, path
 
 
-def test_embedded_timeline_data_holds_the_literal_text(hostile, site_data):
+def test_embedded_timeline_data_holds_the_literal_text(hostile):
     project, site = hostile
-    data = load_data(project / "data", project)
+    data = edition_data(project)
     hostile_what = data.deadlines[0].what
-    page = Page((site / "timeline" / "index.html").read_text(encoding="utf-8"))
+    assert hostile_what == OVERRIDES[f"{EDITION}/stages.yaml"]["deadlines[0].what"]
+    page = Page((site / EDITION / "timeline" / "index.html").read_text(encoding="utf-8"))
     decoded = [json.loads(body) for attrs, body in page.scripts if "json" in (attrs.get("type") or "")]
     assert decoded, "timeline page embeds no JSON data"
     assert hostile_what in json.dumps(decoded, ensure_ascii=False)
@@ -233,15 +242,15 @@ def test_search_index_holds_the_text_escaped(hostile):
 
 
 def downloads(site: Path, suffix: str) -> list[Path]:
-    found = sorted((site / "downloads").glob(f"*{suffix}"))
+    found = sorted((site / EDITION / "downloads").glob(f"*{suffix}"))
     assert found, f"no {suffix} download was built"
     return found
 
 
 def form_values(project: Path) -> list[str]:
     """Every hostile value that the sample table prints: form.yaml, module names, stage names."""
-    values = list(OVERRIDES["form.yaml"].values())
-    data = load_data(project / "data", project)
+    values = list(OVERRIDES[f"{EDITION}/form.yaml"].values())
+    data = edition_data(project)
     values += [m.name for m in data.modules] + [s.name for s in data.stages]
     return values
 
@@ -273,7 +282,7 @@ def test_calendars_carry_the_values(hostile):
     import icalendar
 
     project, site = hostile
-    data = load_data(project / "data", project)
+    data = edition_data(project)
     texts = []
     for path in downloads(site, ".ics"):
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
@@ -289,7 +298,7 @@ def test_vcards_carry_the_values(hostile):
     import vobject
 
     project, site = hostile
-    contact = load_data(project / "data", project).contacts[0]
+    contact = edition_data(project).contacts[0]
     cards = [card for path in downloads(site, ".vcf") for card in vobject.readComponents(path.read_text(encoding="utf-8"))]
     card = next(c for c in cards if contact.organization in c.org.value)
     assert card.org.value[:2] == [contact.organization, contact.department]
@@ -314,7 +323,8 @@ def test_long_values_do_not_widen_pages_on_a_phone(hostile, hostile_pages, brows
     try:
         page = browser.new_page(viewport={"width": 390, "height": 844})
         for path in hostile_pages:
-            if path.endswith("index.html") and path.count("/") <= 1 and not path.startswith("404"):
+            # The site-wide pages and the hostile edition's pages.
+            if path.endswith("index.html") and (path.count("/") <= 1 or path.startswith(f"{EDITION}/")):
                 url = f"http://127.0.0.1:{httpd.server_address[1]}/{path.removesuffix('index.html')}"
                 page.goto(url)
                 width = page.evaluate("document.documentElement.scrollWidth")

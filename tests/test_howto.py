@@ -15,8 +15,9 @@ from sitegen.load import load_data
 from sitegen.schema import DataError
 
 
-def html_of(built_site: Path, page: str) -> str:
-    return (built_site / page / "index.html").read_text(encoding="utf-8")
+def html_of(folder: Path, page: str) -> str:
+    """A page of the built site: ``folder`` is the site or an edition's folder in it (site/<year>/)."""
+    return (folder / page / "index.html").read_text(encoding="utf-8")
 
 
 def text_of(html: str) -> str:
@@ -31,24 +32,36 @@ def mailtos(html: str) -> list[tuple[str, dict]]:
     return found
 
 
-def test_howto_is_in_the_nav_after_timeline_and_linked_from_home(built_site):
-    home = html_of(built_site, "")
+def nav_links(html: str) -> list[str]:
+    nav = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"', html) or re.findall(
+        r'<a href="([^"]+)" class="md-nav__link', html)
+    return [h.strip("./") for h in nav]
+
+
+def test_howto_is_in_the_nav_after_timeline_and_linked_from_home(edition_dir):
+    home = html_of(edition_dir, "")
     assert 'href="howto/"' in home
-    nav = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"', home) or re.findall(
-        r'<a href="([^"]+)" class="md-nav__link', home)
-    order = [h.strip("./") for h in nav]
+    order = nav_links(home)
     assert "timeline" in order and "howto" in order
     assert order.index("howto") == order.index("timeline") + 1
 
 
-def test_howto_walks_through_both_submissions(built_site, site_data):
-    html = html_of(built_site, "howto")
+def test_site_root_links_to_the_current_editions_howto(built_site, site_model):
+    key = site_model.current.key
+    home = html_of(built_site, "")
+    assert f'href="{key}/howto/"' in home
+    order = nav_links(home)
+    assert order.index(f"{key}/howto") == order.index(f"{key}/timeline") + 1
+
+
+def test_howto_walks_through_both_submissions(edition_dir, site_data):
+    html = html_of(edition_dir, "howto")
     text = text_of(html)
     assert "不是公文原文" in text
     form = site_data.form
     for step in ("填写", "单位盖章", "扫描成PDF", "Word", "盖章PDF", "发到这个邮箱", "截止时间"):
         assert step in text
-    for d in site_data.deadlines_for("members"):
+    for d in site_data.deadlines_for(site_data.primary.key):
         assert d.what in text
         assert textfmt.due_text(d) in text and textfmt.weekday(d.due) in text
         assert f'id="{d.key}"' in html
@@ -61,17 +74,18 @@ def test_howto_walks_through_both_submissions(built_site, site_data):
     # The limits, from the data.
     assert f"约{len(site_data.stages)}项" in text and "原则上每个阶段1项" in text
     assert f"{form.plan.word_limit}字以内" in text
-    cast_limit = next(d.word_limit for d in site_data.deadlines_for("cast") if d.word_limit)
+    cast_limit = next(d.word_limit for a in site_data.others for d in site_data.deadlines_for(a.key) if d.word_limit)
     assert f"合计{cast_limit}字以内" in text
     for element in form.plan.elements:
         assert element in text
-    # What happens afterwards.
-    assert site_data.document.platform.name in text
-    assert "遴选、审核" in text and "通报表扬" in text
+    # What happens afterwards (the upload platform, where the edition has an upload deadline).
+    if site_data.deadlines_by("platform"):
+        assert site_data.document.platform.name in text and "遴选、审核" in text
+    assert "通报表扬" in text
 
 
-def test_contacts_page_mailto_subjects_and_tel_links(built_site, site_data):
-    html = html_of(built_site, "contacts")
+def test_contacts_page_mailto_subjects_and_tel_links(edition_dir, site_data):
+    html = html_of(edition_dir, "contacts")
     links = mailtos(html)
     for d in site_data.deadlines:
         if d.channel == "email":
@@ -91,28 +105,33 @@ def test_mailto_href_encodes_subject_and_body():
     assert textfmt.mailto_href("a@b.cn") == "mailto:a@b.cn"
 
 
+# The edits below are made in this edition's stages.yaml (its text is the fixture).
+FIXTURE = "2021"
+
+
 def test_word_limit_must_agree_with_the_text(project_copy):
-    stages = project_copy / "data" / "stages.yaml"
+    stages = project_copy / "data" / FIXTURE / "stages.yaml"
     text = stages.read_text(encoding="utf-8")
     assert "word_limit: 2000" in text
     stages.write_text(text.replace("word_limit: 2000", "word_limit: 1500"), encoding="utf-8")
     with pytest.raises(DataError) as info:
-        load_data(project_copy / "data", project_copy)
+        load_data(stages.parent, project_copy)
     messages = [p for p in info.value.problems if "word_limit" in p.message]
     assert messages, info.value
     problem = messages[0]
     lines = stages.read_text(encoding="utf-8").splitlines()
-    assert problem.file == "data/stages.yaml"
+    assert problem.file == f"data/{FIXTURE}/stages.yaml"
     assert re.fullmatch(r"deadlines\[\d+\]\.(what|format)", problem.path)
     assert "2000字" in lines[problem.line - 1]
 
 
 def test_word_limit_must_be_a_number(project_copy):
-    stages = project_copy / "data" / "stages.yaml"
+    stages = project_copy / "data" / FIXTURE / "stages.yaml"
     text = stages.read_text(encoding="utf-8")
+    assert "word_limit: 2000" in text
     stages.write_text(text.replace("word_limit: 2000", "word_limit: 两千"), encoding="utf-8")
     with pytest.raises(DataError) as info:
-        load_data(project_copy / "data", project_copy)
+        load_data(stages.parent, project_copy)
     problem = next(p for p in info.value.problems if p.path.endswith("word_limit"))
-    assert problem.file == "data/stages.yaml"
+    assert problem.file == f"data/{FIXTURE}/stages.yaml"
     assert "word_limit: 两千" in stages.read_text(encoding="utf-8").splitlines()[problem.line - 1]

@@ -19,6 +19,10 @@ from dataedit import edit_file
 from sitegen.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
+# The mistakes are edits of this edition's files (their text is the fixture).
+FIXTURE = "2021"
+DATA = f"data/{FIXTURE}"
+DOCS = f"docs/{FIXTURE}"
 
 
 @dataclass(frozen=True)
@@ -34,33 +38,39 @@ class Mistake:
 
 
 MISTAKES = [
-    Mistake("date typed without leading zeros", "data/stages.yaml", "due: 2021-05-08", "due: 2021-5-8",
+    Mistake("date typed without leading zeros", f"{DATA}/stages.yaml", "due: 2021-05-08", "due: 2021-5-8",
             "deadlines[0].due", "不是 YYYY-MM-DD 格式的日期"),
-    Mistake("date that does not exist", "data/stages.yaml", "due: 2021-06-25", "due: 2021-02-30",
+    Mistake("date that does not exist", f"{DATA}/stages.yaml", "due: 2021-06-25", "due: 2021-02-30",
             "deadlines[1].due", "不是存在的日期"),
-    Mistake("tab used for indentation", "data/contacts.yaml", "    organization: 中国铁道学会",
+    Mistake("tab used for indentation", f"{DATA}/contacts.yaml", "    organization: 中国铁道学会",
             "\torganization: 中国铁道学会", "organization", "Tab"),
-    Mistake("no space after the colon", "data/stages.yaml", "due: 2021-06-25", "due:2021-06-25",
+    Mistake("no space after the colon", f"{DATA}/stages.yaml", "due: 2021-06-25", "due:2021-06-25",
             "due", "冒号后缺少空格"),
-    Mistake("full-width colon", "data/stages.yaml", "due: 2021-06-25", "due：2021-06-25",
+    Mistake("full-width colon", f"{DATA}/stages.yaml", "due: 2021-06-25", "due：2021-06-25",
             "due", "全角冒号"),
-    Mistake("misspelt key", "data/contacts.yaml", "    emails:\n      - tdxh622", "    emial:\n      - tdxh622",
+    Mistake("misspelt key", f"{DATA}/contacts.yaml", "    emails:\n      - tdxh622", "    emial:\n      - tdxh622",
             "contacts[0].emial", "是不是“emails”"),
-    Mistake("stage ends before it starts", "data/stages.yaml", "end: 2021-05-25", "end: 2021-05-01",
+    Mistake("stage ends before it starts", f"{DATA}/stages.yaml", "end: 2021-05-25", "end: 2021-05-01",
             "stages[0].end", "早于开始日期"),
-    Mistake("deadline names a contact that does not exist", "data/stages.yaml", "contact: cast-org",
+    Mistake("deadline names a contact that does not exist", f"{DATA}/stages.yaml", "contact: cast-org",
             "contact: cast-organization", "deadlines[4].contact", "不是 contacts.yaml 中的联系人 id"),
-    Mistake("phone number with a letter", "data/contacts.yaml", "      - 010-51871797", "      - 010-5187179O",
+    Mistake("phone number with a letter", f"{DATA}/contacts.yaml", "      - 010-51871797", "      - 010-5187179O",
             "contacts[0].phones[0]", "不是有效的电话号码"),
-    Mistake("e-mail without @", "data/contacts.yaml", "      - tdxh622@163.com", "      - tdxh622.163.com",
+    Mistake("e-mail without @", f"{DATA}/contacts.yaml", "      - tdxh622@163.com", "      - tdxh622.163.com",
             "contacts[0].emails[0]", "不是有效的电子邮箱"),
-    Mistake("key written twice", "data/document.yaml", "theme: 众心向党，自立自强",
+    Mistake("key written twice", f"{DATA}/document.yaml", "theme: 众心向党，自立自强",
             "theme: 众心向党，自立自强\ntheme: 众心向党", "theme", "重复的键", marker="theme: 众心向党\n"),
-    Mistake("placeholder misspelt in a page", "docs/about.md", "{{ doc.number }}", "{{ doc.numbr }}",
+    Mistake("placeholder misspelt in a page", f"{DOCS}/notice.md", "{{ doc.number }}", "{{ doc.numbr }}",
             "{{ doc.numbr }}", "是不是“number”"),
-    Mistake("value containing colon and space, unquoted", "data/stages.yaml", "what: 活动筹备方案",
+    Mistake("placeholder misspelt in a site-wide page", "docs/about.md", "{{ site.info.office.email }}",
+            "{{ site.info.office.emial }}", "{{ site.info.office.emial }}", "是不是“email”"),
+    Mistake("site-wide phone number with a letter", "data/site.yaml", "    - 010-51871797", "    - 010-5187179O",
+            "office.phones[0]", "不是有效的电话号码"),
+    Mistake("misspelt key lists the keys allowed", f"{DATA}/document.yaml", "title: 关于转发", "titel: 关于转发",
+            "titel", "这里可以写的键：status（"),
+    Mistake("value containing colon and space, unquoted", f"{DATA}/stages.yaml", "what: 活动筹备方案",
             "what: 注意: 活动筹备方案", "what", "加上英文引号"),
-    Mistake("file saved as GBK by a Windows editor", "data/contacts.yaml", "陈若水", "陈若水",
+    Mistake("file saved as GBK by a Windows editor", f"{DATA}/contacts.yaml", "陈若水", "陈若水",
             "", "不是 UTF-8 编码", marker="# 联系人", encoding="gbk"),
 ]
 
@@ -126,14 +136,14 @@ def test_github_format_writes_a_summary_table(project, capsys, monkeypatch, tmp_
     make(MISTAKES[0], project)
     run(project, capsys, "--format", "github")
     table = summary.read_text(encoding="utf-8")
-    assert "| data/stages.yaml |" in table and "deadlines[0].due" in table
+    assert f"| {DATA}/stages.yaml |" in table and "deadlines[0].due" in table
 
 
 def test_build_failure_is_annotated_too(capsys, monkeypatch):
     """A failure after validation (e.g. the sample table no longer fits its pages) also shows on the pull request."""
     from sitegen import build
 
-    def fail(root, site_dir=None):
+    def fail(root, site_dir=None, drafts=None):
         raise build.BuildError("PDF 样表排成了 5 页，Word 版按 4 页排版")
 
     monkeypatch.setattr(build, "build_site", fail)

@@ -27,13 +27,13 @@ def index_words(site_dir) -> set[str]:
     return words
 
 
-def test_dictionary_lists_people_and_modules_from_data(site_data):
-    words = user_words(site_data)
+def test_dictionary_lists_people_and_modules_from_data(site_model, site_data):
+    words = user_words(site_model)
     for contact in site_data.contacts:
         assert set(contact.people) <= set(words)
     assert {m.name for m in site_data.modules} <= set(words)
     assert len(words) == len(set(words))
-    assert dictionary_text(site_data).splitlines() == words
+    assert dictionary_text(site_model).splitlines() == words
 
 
 def test_every_name_is_one_word_in_the_built_index(built_site, site_data):
@@ -42,7 +42,7 @@ def test_every_name_is_one_word_in_the_built_index(built_site, site_data):
     assert not [n for n in names if n not in words]
 
 
-def test_a_name_jieba_would_split_stays_whole(project_copy, tmp_path):
+def test_a_name_jieba_would_split_stays_whole(project_copy, tmp_path, site_model):
     """江海洋 is 江 / 海洋 to plain jieba; as a contact in data it is indexed whole."""
     import jieba
 
@@ -50,7 +50,7 @@ def test_a_name_jieba_would_split_stays_whole(project_copy, tmp_path):
     jieba.initialize()
     if not jieba.dt.FREQ.get(name):  # not yet added by an earlier build in this process
         assert name not in jieba.lcut(f"联系人：{name}、白云")
-    contacts_file = project_copy / "data" / "contacts.yaml"
+    contacts_file = project_copy / "data" / site_model.current.key / "contacts.yaml"
     data = yaml.safe_load(contacts_file.read_text(encoding="utf-8"))
     data["contacts"][-1]["people"][0] = name
     contacts_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -40,7 +40,13 @@ def test_book_title_nests_marks():
 
 
 def test_due_text_follows_the_official_wording(site_data):
-    words = {d.key: textfmt.due_text(d) for d in site_data.deadlines}
+    expected = {"on": "{m}月{d}日", "before": "{m}月{d}日前", "month_end": "{m}月底前"}
+    for d in site_data.deadlines:
+        assert textfmt.due_text(d) == expected[d.due_kind].format(m=d.due.month, d=d.due.day), d.key
+
+
+def test_due_text_of_the_2021_notice(site_model):
+    words = {d.key: textfmt.due_text(d) for d in site_model.edition("2021").deadlines}
     assert words["members-plan"] == "5月8日"
     assert words["members-summary"] == "6月25日前"
     assert words["cast-summary"] == "6月底前"

@@ -111,7 +111,8 @@ def test_pull_request_workflow_annotates_data_errors_tests_and_uploads_a_preview
     commands = runs(job)
     assert "make check FORMAT=github" in commands
     assert "make test" in commands
-    assert "make site FORMAT=github" in commands
+    # The preview includes draft editions (marked 草稿), so a new year's notice can be reviewed before it is published.
+    assert "make site FORMAT=github DRAFTS=1" in commands
     assert commands.index("make check FORMAT=github") == 0, "the data check runs first"
     upload = next(s for s in steps(job) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
@@ -123,6 +124,7 @@ def test_pages_workflow_builds_tests_and_deploys_main():
     assert data["on"]["push"]["branches"] == ["main"]
     build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
     assert {"make check FORMAT=github", "make test", "make site FORMAT=github"} <= set(runs(build))
+    assert not any("DRAFTS" in command for command in runs(build)), "what gets published has no drafts"
     upload = next(s for s in steps(build) if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
     assert deploy["needs"] == "build"
@@ -136,6 +138,14 @@ def test_make_passes_the_annotation_format_through(target, command):
         ["make", "-n", target, "FORMAT=github"], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert f"-m sitegen --format github {command}" in result.stdout
+
+
+def test_make_site_includes_drafts_only_when_asked():
+    def dry_run(*extra: str) -> str:
+        return subprocess.run(["make", "-n", "site", *extra], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+
+    assert "--drafts" not in dry_run()
+    assert re.search(r"-m sitegen .*build --drafts", dry_run("DRAFTS=1"))
 
 
 def test_dependabot_watches_pip_and_github_actions():

@@ -1,6 +1,7 @@
 """The calendar files: parsed back with icalendar, every event matches the data;
 RFC 5545 framing (CRLF, folding at 75 octets); stable UIDs; fixed DTSTAMP;
-member units' and CAST's deadlines in separate files; linked from 首页 and 时间安排."""
+one file per audience (member units' and CAST's deadlines apart); a PRODID and
+UIDs of the edition's year; linked from 首页 and 时间安排."""
 
 from __future__ import annotations
 
@@ -42,22 +43,26 @@ def as_date(prop) -> dt.date:
 def test_one_file_per_audience(site_data, produced):
     out, items = produced
     assert set(items) == {f"ics-{a.key}" for a in site_data.audiences}
-    assert {"ics-members", "ics-cast"} <= set(items)
+    assert len(items) >= 2 and f"ics-{site_data.primary.key}" in items
     paths = {item.path for item in items.values()}
     assert len(paths) == len(items)
     for item in items.values():
-        assert re.fullmatch(r"downloads/[a-z0-9-]+\.ics", item.path)
+        assert re.fullmatch(rf"downloads/kjgzzr-{site_data.key}-[a-z0-9-]+\.ics", item.path)
         assert item.format == "日历"
         assert (out / item.path).is_file()
 
 
-@pytest.mark.parametrize("audience", ["members", "cast"])
-def test_every_event_matches_the_data(site_data, produced, audience):
+def test_every_event_matches_the_data(site_data, produced):
+    for audience in site_data.audiences:
+        check_events(site_data, produced, audience.key)
+
+
+def check_events(site_data, produced, audience: str) -> None:
     out, items = produced
     _, cal = parse(out, items[f"ics-{audience}"])
     who = site_data.audience(audience)
     assert str(cal["VERSION"]) == "2.0"
-    assert str(cal["PRODID"])
+    assert str(cal["PRODID"]) == f"-//{site_data.document.issuer}//{site_data.key}全国科技工作者日活动网站//ZH"
     assert str(cal["X-WR-CALNAME"]) == ics.calendar_name(site_data, audience)
     assert who.short in str(cal["X-WR-CALNAME"])
     found = events(cal)
@@ -68,7 +73,7 @@ def test_every_event_matches_the_data(site_data, produced, audience):
         uid = ics.uid(site_data, "stage", stage.key)
         expected_uids.add(uid)
         event = found[uid]
-        assert stage.key in uid
+        assert stage.key in uid and site_data.key in uid
         assert as_date(event["DTSTART"]) == stage.start
         assert as_date(event["DTEND"]) == stage.end + dt.timedelta(days=1)  # exclusive end
         assert stage.name in str(event["SUMMARY"])
@@ -124,12 +129,23 @@ def test_uids_are_unique_and_stable(site_data, produced, tmp_path):
         uids = [str(c["UID"]) for c in cal.walk() if "UID" in c]
         assert len(uids) == len(set(uids)), f"{key}: duplicate UIDs"
         per_file[key] = set(uids)
-    # Shared events (stages, the holiday) carry the same UID in both files, so
-    # importing both never duplicates them; deadlines appear in one file only.
-    shared = per_file["ics-members"] & per_file["ics-cast"]
+    # Shared events (stages, the holiday) carry the same UID in every file, so
+    # importing several never duplicates them; deadlines appear in one file only.
+    shared = set.intersection(*per_file.values())
     assert shared == {ics.uid(site_data, "stage", s.key) for s in site_data.stages} | {
         ics.uid(site_data, "day", "holiday")
     }
+    for item in site_data.deadlines:
+        uid = ics.uid(site_data, "due", item.key)
+        assert [key for key, uids in per_file.items() if uid in uids] == [f"ics-{item.audience}"], item.key
+
+
+def test_uids_differ_between_editions(site_data):
+    """The same keys in another year's notice give other UIDs: importing two years never merges their events."""
+    other = dataclasses.replace(site_data, key=str(site_data.year + 1), document=dataclasses.replace(
+        site_data.document, holiday=site_data.document.holiday.replace(year=site_data.year + 1)))
+    for stage in site_data.stages:
+        assert ics.uid(other, "stage", stage.key) != ics.uid(site_data, "stage", stage.key)
 
 
 def test_no_clock_in_the_file(site_data, produced):
@@ -162,22 +178,29 @@ def test_crlf_and_folding(produced):
 
 def test_calendar_follows_the_data(site_data, tmp_path):
     """Another due date in the data gives another date in the file."""
-    first = site_data.deadlines_for("members")[0]
+    first = site_data.deadlines_for(site_data.primary.key)[0]
     moved = dataclasses.replace(first, due=first.due + dt.timedelta(days=2))
     changed = dataclasses.replace(site_data, deadlines=[moved if d is first else d for d in site_data.deadlines])
-    item = next(i for i in ics.produce(changed, tmp_path) if i.key == "ics-members")
+    item = next(i for i in ics.produce(changed, tmp_path) if i.key == f"ics-{site_data.primary.key}")
     _, cal = parse(tmp_path, item)
     event = events(cal)[ics.uid(site_data, "due", first.key)]
     assert as_date(event["DTSTART"]) == moved.due
 
 
-def test_linked_from_home_and_timeline(built_site, site_data):
-    home = (built_site / "index.html").read_text(encoding="utf-8")
-    timeline = (built_site / "timeline" / "index.html").read_text(encoding="utf-8")
-    members = ics.path_for(site_data, "members")
-    assert f'href="{members}"' in home
+def test_linked_from_home_and_timeline(edition_dir, site_data):
+    home = (edition_dir / "index.html").read_text(encoding="utf-8")
+    timeline = (edition_dir / "timeline" / "index.html").read_text(encoding="utf-8")
+    primary = ics.path_for(site_data, site_data.primary.key)
+    assert f'href="{primary}"' in home
     for audience in site_data.audiences:
         path = ics.path_for(site_data, audience.key)
         assert f'href="../{path}"' in timeline
-        assert (built_site / path).is_file()
-        Calendar.from_ical((built_site / path).read_bytes())
+        assert (edition_dir / path).is_file()
+        Calendar.from_ical((edition_dir / path).read_bytes())
+
+
+def test_site_root_links_the_current_editions_calendar(built_site, site_model):
+    current = site_model.current
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    path = f"{current.key}/{ics.path_for(current, current.primary.key)}"
+    assert f'href="{path}"' in home and (built_site / path).is_file()

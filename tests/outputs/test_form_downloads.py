@@ -24,16 +24,15 @@ def links(page_html: str) -> dict[str, re.Match]:
     return {m["href"].rsplit("/", 1)[-1]: m for m in LINK.finditer(page_html)}
 
 
-@pytest.mark.parametrize("page", ["form/index.html", "index.html"])
-def test_links_carry_format_size_pages_date_and_checksum(built_site, site_data, page):
-    found = links((built_site / page).read_text(encoding="utf-8"))
+def check_links(page_file: Path, edition_dir: Path, site_data) -> None:
+    found = links(page_file.read_text(encoding="utf-8"))
     for module, word in ((form_docx, "Word"), (form_pdf, "PDF")):
         rel = module.url_path(site_data)
         match = found[rel.rsplit("/", 1)[-1]]
-        target = Path(urljoin(f"file://{built_site}/{page}", match["href"])[len("file://"):])
-        assert target == built_site / rel and target.is_file()
+        target = Path(urljoin(f"file://{page_file}", match["href"])[len("file://"):])
+        assert target == edition_dir / rel and target.is_file()
         data = target.read_bytes()
-        pages = pdf_pages(built_site / form_pdf.url_path(site_data))
+        pages = pdf_pages(edition_dir / form_pdf.url_path(site_data))
         assert html.unescape(match["label"]) == f"样表（{word}，{human_size(len(data))}，{pages} 页）"
         assert html.unescape(match["name"]) == site_data.form.file_name + module.EXTENSION
         after = html.unescape(match["after"])
@@ -41,29 +40,40 @@ def test_links_carry_format_size_pages_date_and_checksum(built_site, site_data, 
         assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日生成", after)
 
 
-def test_check_mode_renders_without_downloads_and_without_dead_links(root, monkeypatch):
+@pytest.mark.parametrize("page", ["form/index.html", "index.html"])
+def test_links_carry_format_size_pages_date_and_checksum(edition_dir, site_data, page):
+    check_links(edition_dir / page, edition_dir, site_data)
+
+
+def test_the_site_root_links_the_current_editions_form(built_site, site_model):
+    current = site_model.current
+    check_links(built_site / "index.html", built_site / current.key, current)
+
+
+def test_check_mode_renders_without_downloads_and_without_dead_links(root, monkeypatch, site_model):
     rendered = {}
-    real = check.render_pages
+    real = check.render_site
 
     def capture(*args, **kwargs):
         rendered.update(real(*args, **kwargs))
         return rendered
 
-    monkeypatch.setattr(check, "render_pages", capture)
+    monkeypatch.setattr(check, "render_site", capture)
     check.check_all(root)
-    for name in ("form.md", "index.md"):
-        assert "downloads/form-" not in rendered[name]
+    names = [f"{e.key}/{page}" for e in site_model.editions for page in ("form.md", "index.md")] + ["index.md"]
+    for name in names:
+        assert "downloads/form-" not in rendered[name], name
 
 
 def test_a_module_renamed_in_data_changes_html_docx_and_pdf(project_copy, site_data, tmp_path):
     old = site_data.modules[0].name
     new = "凝心聚力测试"
-    modules = project_copy / "data" / "modules.yaml"
+    modules = project_copy / "data" / site_data.key / "modules.yaml"
     text = modules.read_text(encoding="utf-8")
     assert text.count(f"name: {old}") == 1
     modules.write_text(text.replace(f"name: {old}", f"name: {new}"), encoding="utf-8")
 
-    site_dir = build_site(project_copy, tmp_path / "site")
+    site_dir = build_site(project_copy, tmp_path / "site", drafts=True) / site_data.key
 
     page = (site_dir / "form" / "index.html").read_text(encoding="utf-8")
     table = page[page.index('id="form-basic"') : page.index("</table>", page.index('id="form-basic"'))]

@@ -1,10 +1,12 @@
 """The contact cards: one vCard 4.0 per contact group, parsed back with vobject
-and compared with data/contacts.yaml; RFC 6350 framing; linked from 联系方式."""
+and compared with the edition's contacts.yaml; RFC 6350 framing; PRODID and UIDs
+of the edition's year; linked from 联系方式."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,7 @@ def test_every_card_matches_the_data(site_data, produced):
     for contact in site_data.contacts:
         data, card = read(out, items[f"vcard-{contact.id}"])
         assert card.version.value == "4.0"
+        assert card.prodid.value == f"-//{site_data.document.issuer}//{site_data.key}全国科技工作者日活动网站//ZH"
         assert card.kind.value == "org"
         assert card.fn.value == contact.name
         assert card.org.value == [contact.organization, contact.department]
@@ -66,8 +69,15 @@ def test_every_card_matches_the_data(site_data, produced):
         assert contact.source in note
         assert site_data.audience(contact.audience).short in card.categories.value
         uids.add(card.uid.value)
-        assert card.uid.value.startswith("urn:uuid:")
+        assert card.uid.value == f"urn:uuid:{uuid.uuid5(vcards.UID_NAMESPACE, f'{site_data.key}/contact/{contact.id}')}"
     assert len(uids) == len(site_data.contacts)
+
+
+def test_uids_differ_between_editions(site_data):
+    """The same contact id in another year's notice is another card (no merge across years)."""
+    other = dataclasses.replace(site_data, key=str(site_data.year + 1))
+    for contact in site_data.contacts:
+        assert vcards.card_uid(other, contact) != vcards.card_uid(site_data, contact)
 
 
 def test_crlf_and_folding(produced):
@@ -101,9 +111,10 @@ def test_same_data_same_bytes(site_data, produced, tmp_path):
         assert (tmp_path / item.path).read_bytes() == (out / item.path).read_bytes()
 
 
-def test_linked_from_contacts_page(built_site, site_data):
-    html = (built_site / "contacts" / "index.html").read_text(encoding="utf-8")
+def test_linked_from_contacts_page(edition_dir, site_data):
+    html = (edition_dir / "contacts" / "index.html").read_text(encoding="utf-8")
     for contact in site_data.contacts:
         path = vcards.path_for(contact)
         assert f'href="../{path}"' in html
-        vobject.readOne((built_site / path).read_bytes().decode("utf-8"))
+        card = vobject.readOne((edition_dir / path).read_bytes().decode("utf-8"))
+        assert card.uid.value == vcards.card_uid(site_data, contact)
