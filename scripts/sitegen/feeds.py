@@ -17,14 +17,14 @@ from xml.sax.saxutils import escape, quoteattr
 from .model import Change, Edition, Site
 from .textfmt import md
 
-TAG_AUTHORITY = "crs-tdxh.github.io,2021"  # tag: URIs: a domain and a date it was held (RFC 4151)
+TAG_AUTHORITY = "crs-tdxh.github.io,2026"  # tag: URIs: a domain and a date it was held (RFC 4151); never change it
 TAG_BASE = f"tag:{TAG_AUTHORITY}:kjgzzr"
 SITE_FEED = "changes.xml"
 ANCHOR = "#" + quote("更新记录")  # the 更新记录 heading of 时间安排
 
 
 def feed_path(edition: Edition) -> str:
-    """The edition's feed, below the site root: 2021/changes.xml."""
+    """The edition's feed, below the site root: 2027/changes.xml."""
     return f"{edition.key}/changes.xml"
 
 

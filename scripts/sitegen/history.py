@@ -99,7 +99,7 @@ def diff(old: Edition, new: Edition) -> list[FactChange]:
 
 
 def shown(value: object, iso: bool = False) -> str:
-    """A fact's value in words: 5月8日 (or 2021-05-08 with ``iso``), 陈若水、王五, （无）."""
+    """A fact's value in words: 5月8日 (or 2027-05-08 with ``iso``), 陈若水、王五, （无）."""
     if value is None:
         return "（无）"
     if isinstance(value, dt.date):

@@ -244,7 +244,7 @@ CHANGES = R(
         "changes": F(
             records(
                 R(
-                    {"date": F(Date(), help="发布这项更新的日期（YYYY-MM-DD）", example="date: 2021-05-03"),
+                    {"date": F(Date(), help="发布这项更新的日期（YYYY-MM-DD）", example="date: 2027-05-03"),
                      "note": F(LONG, help="用一两句话写明改了什么、读者要怎么做",
                                example="note: 活动筹备方案的截止时间由5月8日改为5月9日。")},
                     Change,
