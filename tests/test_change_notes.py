@@ -154,10 +154,10 @@ def test_pages_show_the_note_and_the_old_value(generated):
     assert "（原为5月8日，5月3日更新）" in timeline
     log = timeline.split("## 更新记录", 1)[1]
     assert log.index(NOTE_2) < log.index(NOTE_1)  # newest first
-    assert 'href="../changes.xml"' in log
+    assert 'href="../../changes-2021.xml"' in log and 'href="../../changes.xml"' in log
     assert "webcal://crs-tdxh.github.io/kjgzzr/2021/downloads/kjgzzr-2021-members.ics" in timeline
     assert "订阅和导入有什么不同" in timeline
-    assert "feed: 2021/changes.xml" in timeline.split("---", 2)[1]
+    assert "feed: changes-2021.xml" in timeline.split("---", 2)[1]
     # The root copy of the home page too; 最近更新 is the latest note's date.
     assert NOTE_2 in (out / "index.md").read_text(encoding="utf-8")
     assert '<time datetime="2021-05-06">2021年5月6日</time>' in (out / "about.md").read_text(encoding="utf-8")
@@ -184,7 +184,7 @@ def test_the_changed_event_has_a_higher_sequence_and_a_new_dtstamp(generated):
 def test_feeds_parse_with_required_elements_and_entries_in_order(generated):
     feedparser = pytest.importorskip("feedparser")
     _, out = generated
-    for rel, prefix in (("2021/changes.xml", ""), ("changes.xml", "2021年·")):
+    for rel, prefix in (("changes-2021.xml", ""), ("changes.xml", "2021年·")):
         raw = (out / rel).read_bytes()
         parsed = feedparser.parse(raw)
         assert not parsed.bozo, parsed.get("bozo_exception")
@@ -207,7 +207,7 @@ def test_same_sources_same_feed_and_calendar_bytes(generated, tmp_path):
     project, out = generated
     again = tmp_path / "again"
     generate(again, project, drafts=False)
-    for rel in ("changes.xml", "2021/changes.xml", "2021/downloads/kjgzzr-2021-members.ics"):
+    for rel in ("changes.xml", "changes-2021.xml", "2021/downloads/kjgzzr-2021-members.ics"):
         assert (again / rel).read_bytes() == (out / rel).read_bytes(), rel
 
 

@@ -24,8 +24,13 @@ ANCHOR = "#" + quote("更新记录")  # the 更新记录 heading of 时间安排
 
 
 def feed_path(edition: Edition) -> str:
-    """The edition's feed, below the site root: 2027/changes.xml."""
-    return f"{edition.key}/changes.xml"
+    """The edition's feed, below the site root: changes-2027.xml.
+
+    Beside the site feed at the root, not in /2027/: Material for MkDocs reads
+    the sitemap.xml of the folder of every <link rel="alternate"> (for its
+    language selector), and only the root has one.
+    """
+    return f"changes-{edition.key}.xml"
 
 
 def site_url(root: Path) -> str:
