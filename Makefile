@@ -43,9 +43,11 @@ edition: venv
 	$(PY) -m sitegen edition $(NEW)
 
 # FORMAT=github prints data errors as pull-request annotations (see .github/workflows/pr.yml).
+# BASE=<git ref> (the pull request's base) also requires a note in changes.yaml for every changed fact.
 FORMAT ?= text
+BASE ?=
 check: venv
-	$(PY) -m sitegen --format $(FORMAT) check
+	$(PY) -m sitegen --format $(FORMAT) check$(if $(BASE), --base $(BASE))
 
 test: venv system node
 	$(PY) -m pytest

@@ -109,11 +109,15 @@ def test_pull_request_workflow_annotates_data_errors_tests_and_uploads_a_preview
     assert "pull_request" in data["on"]
     (job,) = data["jobs"].values()
     commands = runs(job)
-    assert "make check FORMAT=github" in commands
+    # The data check runs first and compares with the pull request's base (change notes).
+    assert commands[0] == 'make check FORMAT=github BASE="origin/${BASE_REF}"'
+    check = steps(job)[[s.get("run") for s in steps(job)].index(commands[0])]
+    assert check["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    checkout = next(s for s in steps(job) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0, "the base branch must be in the checkout"
     assert "make test" in commands
     # The preview includes draft editions (marked 草稿), so a new year's notice can be reviewed before it is published.
     assert "make site FORMAT=github DRAFTS=1" in commands
-    assert commands.index("make check FORMAT=github") == 0, "the data check runs first"
     upload = next(s for s in steps(job) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
     assert "pull_request.number" in upload["with"]["name"]

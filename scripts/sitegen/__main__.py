@@ -69,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: this repository)")
     parser.add_argument("--format", choices=("text", "github"), default="text", help="how to print data errors")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate data/ and the page templates; write nothing")
+    check = sub.add_parser("check", help="validate data/ and the page templates; write nothing")
+    check.add_argument("--base", default=None,
+                       help="git revision to compare with: a changed fact needs a note in changes.yaml")
     gen = sub.add_parser("generate", help="write Markdown pages and downloads into a folder")
     gen.add_argument("out", type=Path)
     build = sub.add_parser("build", help="validate, generate and build site/ atomically")
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from .check import check_all
 
-            summary = check_all(args.root)
+            summary = check_all(args.root, base=args.base or None)
             print(summary)
         elif args.command == "generate":
             from .generate import generate

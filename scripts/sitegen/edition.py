@@ -2,7 +2,7 @@
 
 Copies ``data/<newest>/`` and ``docs/<newest>/`` to ``data/<year>/`` and
 ``docs/<year>/``, sets ``status: draft`` and empties the correction log (it
-belongs to the old transcription). ``make check`` then lists every value
+belongs to the old transcription) and the change notes. ``make check`` then lists every value
 still carried over from the old notice.
 """
 
@@ -18,6 +18,14 @@ CORRECTIONS = """# 勘误记录：本站对转录文本所作的每一处更正�
 # where: 所在位置；original: 转录稿原样；corrected: 本站采用；reason: 理由。
 # 没有勘误时保留 corrections: []
 corrections: []
+"""
+
+CHANGES = """# 更新说明：通知发布后，改动读者能看到的事实（日期、截止时间、联系人的姓名/电话/邮箱、样表栏目、模块名称）时，
+# 在这里加一条，写明哪天改了什么、读者要怎么做（见 CONTRIBUTING.md“改了日期或联系人之后：写更新说明”）。例如：
+#   - date: YYYY-MM-DD
+#     note: 活动筹备方案的截止时间由5月8日改为5月9日，请据此安排报送。
+# 还没有更新时保留 changes: []
+changes: []
 """
 
 
@@ -49,4 +57,6 @@ def start_edition(root: Path, year: str) -> tuple[str, list[str]]:
         text = "status: draft\n" + text
     document.write_text(text, encoding="utf-8")
     (data / year / "corrections.yaml").write_text(CORRECTIONS, encoding="utf-8")
+    # Change notes belong to the old notice too: the new one starts with none.
+    (data / year / "changes.yaml").write_text(CHANGES, encoding="utf-8")
     return source, [f"data/{year}/", f"docs/{year}/"]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import mdedit
+from .feeds import SITE_FEED, feed_path, site_url, webcal, write_feeds
+from .history import with_history
 from .errors import DataError, Problem
 from .load import load_site
 from .model import TIMEZONE, Edition, Site
@@ -100,9 +102,12 @@ def generate(out_dir: Path, root: Path = ROOT, *, drafts: bool | None = None, on
     root = Path(root)
     out_dir = Path(out_dir)
     site = load_site(root, drafts=drafts_wanted() if drafts is None else drafts)
+    # Which facts changed with a change note: read from git once per edition (nothing outside git).
+    site = Site(site.info, [with_history(root, e) for e in site.editions])
     updated = updated_date(root, site)
     docs_dir = root / "docs"
     _check_docs_folders(site, root)
+    base_url = site_url(root)
 
     with tempfile.TemporaryDirectory(prefix="sitegen-") as tmp:
         staging = Path(tmp)
@@ -112,7 +117,8 @@ def generate(out_dir: Path, root: Path = ROOT, *, drafts: bool | None = None, on
             downloads[edition.key] = (
                 reuse_downloads(edition, out_dir, staging, updated) if reuse else None
             ) or produce_all(edition, staging, updated)
-        pages = render_site(site, docs_dir, downloads, updated)
+        write_feeds(site, staging, base_url)
+        pages = render_site(site, docs_dir, downloads, updated, base_url)
         for rel, text in pages.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -205,7 +211,14 @@ def page_title(spec_title: str, meta_title: str | None, edition: Edition, state:
 SEARCH_BOOST = {"current": None, "draft": 0.5, "archived": 0.2}
 
 
-def render_site(site: Site, docs_dir: Path, downloads: dict[str, dict[str, Download]], updated: dt.date) -> dict[str, str]:
+def last_change(site: Site) -> dt.date | None:
+    """The date of the newest change note of any edition (what 最近更新 means to readers); None without notes."""
+    dates = [e.changes[0].date for e in site.editions if e.changes]
+    return max(dates) if dates else None
+
+
+def render_site(site: Site, docs_dir: Path, downloads: dict[str, dict[str, Download]], updated: dt.date,
+                base_url: str = "") -> dict[str, str]:
     """Every page: each edition's, the site-wide ones, and the current edition's home at the root."""
     by_name: dict[str, Edition] = {}
     names: list[str] = []
@@ -218,13 +231,16 @@ def render_site(site: Site, docs_dir: Path, downloads: dict[str, dict[str, Downl
     def context_for(name: str) -> dict:
         edition = by_name.get(name)
         common = {"site": site, "updated": updated, "editions": site.editions, "current": site.current,
-                  "state_of": site.state_of}
+                  "state_of": site.state_of, "base_url": base_url, "site_feed": SITE_FEED,
+                  "webcal": lambda path: webcal(base_url, path),
+                  "last_change": last_change(site) or updated}
         if edition is None:
-            return {**common, "edition": site.current, "doc": site.current.document,
+            return {**common, "edition": site.current, "doc": site.current.document, "feed": feed_path(site.current),
                     "downloads": downloads.get(site.current.key, {}), "timeline": timeline_data(site.current),
                     "edition_state": "current"}
         return {**common, "edition": edition, "doc": edition.document, "downloads": downloads.get(edition.key, {}),
-                "timeline": timeline_data(edition), "edition_state": site.state_of(edition)}
+                "timeline": timeline_data(edition), "edition_state": site.state_of(edition),
+                "feed": feed_path(edition)}
 
     rendered = render_pages(docs_dir, names + site_pages, context_for)
     titles = {spec.file: spec.title for spec in site.info.pages}
@@ -237,7 +253,8 @@ def render_site(site: Site, docs_dir: Path, downloads: dict[str, dict[str, Downl
         state = site.state_of(edition)
         meta, _ = mdedit.split_front_matter(text)
         file_name = name.split("/", 1)[1]
-        changes: dict = {"title": page_title(titles.get(file_name, ""), meta.get("title"), edition, state)}
+        changes: dict = {"title": page_title(titles.get(file_name, ""), meta.get("title"), edition, state),
+                         "feed": feed_path(edition)}  # overrides/main.html links it in <head>
         if SEARCH_BOOST[state] is not None:
             changes["search"] = {"boost": SEARCH_BOOST[state]}
         if state == "current" and file_name == "index.md":
@@ -248,14 +265,14 @@ def render_site(site: Site, docs_dir: Path, downloads: dict[str, dict[str, Downl
             text = mdedit.insert_after_front_matter(text, banner)
         pages[name] = text
         if state == "current" and file_name == "index.md":
-            pages["index.md"] = root_home(rendered[name], edition, changes["title"])
+            pages["index.md"] = root_home(rendered[name], edition, changes["title"], feed_path(edition))
     return pages
 
 
-def root_home(text: str, edition: Edition, title: str) -> str:
+def root_home(text: str, edition: Edition, title: str, feed: str | None = None) -> str:
     """The current edition's home page as the site root: the same page, links moved, plus 历年通知."""
     text = mdedit.rebase_links(text, edition.key)
-    text = mdedit.update_front_matter(text, title=title)
+    text = mdedit.update_front_matter(text, title=title, **({"feed": feed} if feed else {}))
     return mdedit.append(text, "往年的通知见“[历年通知](editions.md)”。\n{: .editions-link }")
 
 

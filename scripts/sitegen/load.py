@@ -14,6 +14,7 @@ from .model import (
     DUE_KINDS,
     ROW_KINDS,
     Audience,
+    Change,
     Contact,
     Correction,
     Deadline,
@@ -238,6 +239,24 @@ CORRECTIONS = R(
     partial=True,
 )
 
+CHANGES = R(
+    {
+        "changes": F(
+            records(
+                R(
+                    {"date": F(Date(), help="发布这项更新的日期（YYYY-MM-DD）", example="date: 2027-05-03"),
+                     "note": F(LONG, help="用一两句话写明改了什么、读者要怎么做",
+                               example="note: 活动筹备方案的截止时间由5月8日改为5月9日。")},
+                    Change,
+                ),
+                min_items=0,
+            ),
+            help="更新说明的列表，还没有更新时写 changes: []", example="changes: []",
+        )
+    },
+    partial=True,
+)
+
 FORM = R(
     {
         "title": F(Text(), help="样表标题", example="title: 特色亮点活动筹备方案（样表）"),
@@ -323,7 +342,10 @@ FILES: dict[str, Record] = {
     "contacts.yaml": CONTACTS,
     "corrections.yaml": CORRECTIONS,
     "form.yaml": FORM,
+    "changes.yaml": CHANGES,
 }
+# Files an edition may leave out: a missing changes.yaml is an edition with no change notes yet.
+OPTIONAL_FILES = {"changes.yaml": {"changes": []}}
 
 
 def shown(path: Path, root: Path | None) -> str:
@@ -422,6 +444,10 @@ def load_edition(data_dir: Path, root: Path | None = None, raw: dict | None = No
     for file_name, schema in FILES.items():
         name = shown(data_dir / file_name, root)
         names[file_name] = name
+        if file_name in OPTIONAL_FILES and not (data_dir / file_name).exists():
+            parsed[file_name] = dict(OPTIONAL_FILES[file_name])
+            clean.add(file_name)
+            continue
         node = compose_file(data_dir / file_name, name, problems)
         if raw is not None and (data_dir / file_name).is_file():
             raw[file_name] = (name, (data_dir / file_name).read_text(encoding="utf-8", errors="replace"))
@@ -456,7 +482,13 @@ def load_edition(data_dir: Path, root: Path | None = None, raw: dict | None = No
         corrections=parsed["corrections.yaml"]["corrections"],
         form=parsed["form.yaml"],
         data_dir=shown(data_dir, root),
+        changes=newest_first(parsed["changes.yaml"]["changes"]),
     )
+
+
+def newest_first(changes: list[Change]) -> list[Change]:
+    """Change notes newest first; of two on the same day, the one written later in the file first."""
+    return [c for _, c in sorted(enumerate(changes), key=lambda pair: (pair[1].date, pair[0]), reverse=True)]
 
 
 # Lists whose keys other files refer to: collected from the YAML itself, so a
@@ -576,6 +608,13 @@ def cross_check(parsed: dict[str, object], names: dict[str, str], year: str | No
                 add("document.yaml", line, key, f"{value} 不在 {the_year} 年内")
     if form:
         _check_form(form, add)
+    for index, change in enumerate(part("changes.yaml", "changes")):
+        where = change.lines.get("date")
+        if the_year is not None and change.date.year != the_year:
+            add("changes.yaml", where, f"changes[{index}].date", f"{change.date} 不在 {the_year} 年内")
+        elif doc is not None and change.date < doc.date:
+            add("changes.yaml", where, f"changes[{index}].date",
+                f"{change.date} 早于通知的成文日期 {doc.date}；更新说明的日期是发布这项更新的那一天")
     return problems
 
 

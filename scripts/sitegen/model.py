@@ -159,6 +159,40 @@ class Correction:
     lines: dict[str, int] = _lines()
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change note (data/<year>/changes.yaml): when a fact readers see changed, and what to do."""
+
+    date: dt.date
+    note: str
+    lines: dict[str, int] = _lines()
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """A fact readers see whose value differs between two versions of an edition's data.
+
+    ``kind``/``key``/``field`` identify the fact whatever its position
+    (``("deadline", "members-plan", "due")``); ``path``, ``file`` and ``line``
+    say where it is written now (or was, when it was removed). ``old`` and
+    ``new`` are the values (a date, a text, a list of texts; None when the
+    record did not exist). ``date`` is the date of the change note that came
+    with it (None when compared without notes, as the pull-request check does).
+    """
+
+    kind: str
+    key: str
+    field: str
+    old: object
+    new: object
+    path: str
+    file: str
+    line: int | None
+    label: str = ""  # what the fact is, in words: 活动筹备方案的截止时间
+    date: dt.date | None = None
+    note: str = ""  # the change note that came with it
+
+
 ROW_KINDS = ("text", "choice", "contact")
 
 
@@ -223,6 +257,9 @@ class Edition:
     corrections: list[Correction]
     form: Form
     data_dir: str = ""  # data/2027, as the maintainer sees it (for messages)
+    changes: list[Change] = field(default_factory=list)  # change notes, newest first
+    # Facts changed with a change note, oldest first (from git history: sitegen.history); empty outside git.
+    history: tuple[FactChange, ...] = ()
 
     @property
     def year(self) -> int:
@@ -231,6 +268,20 @@ class Edition:
     @property
     def is_draft(self) -> bool:
         return self.document.status == "draft"
+
+    @property
+    def latest_change(self) -> Change | None:
+        return self.changes[0] if self.changes else None
+
+    def change_of(self, kind: str, key: str, field_name: str) -> FactChange | None:
+        """The latest noted change of one fact, if the value shown now is the one it changed to."""
+        found = [c for c in self.history if (c.kind, c.key, c.field) == (kind, key, field_name)]
+        return found[-1] if found else None
+
+    def changes_of(self, facts: list[tuple[str, str, str]]) -> list[FactChange]:
+        """Every noted change of any of ``facts``, oldest first."""
+        wanted = set(facts)
+        return [c for c in self.history if (c.kind, c.key, c.field) in wanted]
 
     # Lookups -------------------------------------------------------------
     def _find(self, items, attr: str, value: str, what: str, file_name: str):

@@ -36,6 +36,8 @@ def environment(docs_dir: Path) -> jinja2.Environment:
     )
     env.filters.update(
         cn_date=textfmt.cn_date,
+        month_day=textfmt.md,
+        was=_was,
         md=textfmt.md,
         span=textfmt.stage_span,
         due=textfmt.due_text,
@@ -55,6 +57,17 @@ def environment(docs_dir: Path) -> jinja2.Environment:
         json_data=lambda v: Markup(json.dumps(v, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")),
     )
     return env
+
+
+def _was(change) -> Markup:
+    """The mark after a changed fact: （原为5月8日，5月3日更新）; nothing when it has not changed."""
+    if change is None or change.date is None:
+        return Markup("")
+    from .history import shown
+
+    day = textfmt.md(change.date)
+    text = f"（{day}新增）" if change.old is None else f"（原为{shown(change.old)}，{day}更新）"
+    return Markup('<span class="changed-mark">{}</span>').format(text)
 
 
 @jinja2.pass_context

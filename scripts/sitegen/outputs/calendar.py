@@ -8,6 +8,12 @@ on its due date with a reminder three days before.
 
 Everything is derived from the data, including DTSTAMP (the notice date), so
 the same data always gives the same bytes.
+
+When a fact of an event changed with a change note (``Edition.history``,
+from data/<year>/changes.yaml and git), the event keeps its UID, its
+SEQUENCE is the number of change notes that changed it and its DTSTAMP and
+LAST-MODIFIED move to the latest of those notes' dates: a calendar that
+imports the file again, or a subscribed one, replaces the old event.
 """
 
 from __future__ import annotations
@@ -49,17 +55,43 @@ def calendar_name(site: Edition, audience: str) -> str:
     return f"{doc.holiday.year}年全国科技工作者日·{site.audience(audience).short}"
 
 
-def dtstamp(site: Edition) -> dt.datetime:
-    """The notice date, 00:00 Beijing time, in UTC: fixed by the data, never the clock."""
-    issued = dt.datetime.combine(site.document.date, dt.time(0, 0), tzinfo=TIMEZONE)
+def dtstamp(site: Edition, day: dt.date | None = None) -> dt.datetime:
+    """The notice date (or ``day``, a change note's), 00:00 Beijing time, in UTC: fixed by the data, never the clock."""
+    issued = dt.datetime.combine(day or site.document.date, dt.time(0, 0), tzinfo=TIMEZONE)
     return issued.astimezone(dt.timezone.utc)
+
+
+def event_facts(site: Edition, kind: str, key: str) -> list[tuple[str, str, str]]:
+    """The facts (history identities) an event shows: its dates, and for a deadline its contact."""
+    if kind == "stage":
+        return [("stage", key, "start"), ("stage", key, "end")]
+    if kind == "day":
+        return [("document", "", "holiday")]
+    if kind == "due":
+        contact = site.deadline(key).contact
+        return [("deadline", key, "due")] + [("contact", contact, f) for f in ("people", "phones", "emails")]
+    return []
+
+
+def revision(site: Edition, kind: str, key: str) -> tuple[int, dt.date | None, list]:
+    """(SEQUENCE, date of the latest change, the changes) of one event: 0 and None when it never changed."""
+    changes = site.changes_of(event_facts(site, kind, key))
+    notes = {(c.date, c.note) for c in changes if c.date is not None}
+    return len(notes), (max(d for d, _ in notes) if notes else None), changes
 
 
 def _event(site: Edition, kind: str, key: str, summary: str, start: dt.date, end_inclusive: dt.date,
            description: str, categories: list[str]) -> Event:
+    sequence, changed, changes = revision(site, kind, key)
+    if changes:
+        latest = changes[-1]
+        description += f"\n更新（{cn_date(latest.date)}）：{latest.note}"
     event = Event()
     event.add("uid", uid(site, kind, key))
-    event.add("dtstamp", dtstamp(site))
+    event.add("dtstamp", dtstamp(site, changed))
+    if sequence:
+        event.add("sequence", sequence)
+        event.add("last-modified", dtstamp(site, changed))
     event.add("summary", summary)
     event.add("dtstart", start)
     # All-day events: DTEND is the day after the last day (RFC 5545 3.6.1).
