@@ -248,10 +248,13 @@ def downloads(site: Path, suffix: str) -> list[Path]:
 
 
 def form_values(project: Path) -> list[str]:
-    """Every hostile value that the sample table prints: form.yaml, module names, stage names."""
+    """Every hostile value that the sample table prints: form.yaml and module names.
+
+    Stage names are not printed: each activity caption leaves 所属阶段 blank.
+    """
     values = list(OVERRIDES[f"{EDITION}/form.yaml"].values())
     data = edition_data(project)
-    values += [m.name for m in data.modules] + [s.name for s in data.stages]
+    values += [m.name for m in data.modules]
     return values
 
 

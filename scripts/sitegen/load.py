@@ -282,6 +282,8 @@ FORM = R(
                                                      help="true 时最后加一个可自填的空"),
                                     "fields": F(ListOf(ListOf(Text(), min_items=1), min_items=1), required=False,
                                                 help="contact 栏的小栏目，每行一组"),
+                                    "inferred": F(Text(), required=False,
+                                                  help="原表栏目名残缺时本站补全的部分，显示为方括号内的文字"),
                                 },
                                 FormRow,
                             ),

@@ -207,7 +207,13 @@ class FormRow:
     options_from: str | None = None
     other_blank: bool = False
     fields: list[list[str]] | None = None
+    inferred: str | None = None  # the site's completion of a truncated label, shown as label［inferred］
     lines: dict[str, int] = _lines()
+
+    @property
+    def shown_label(self) -> str:
+        """The label as the form shows it: 主办单位［邮寄地址］ when the site completed it."""
+        return f"{self.label}［{self.inferred}］" if self.inferred else self.label
 
 
 @dataclass(frozen=True)

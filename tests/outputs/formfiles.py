@@ -100,14 +100,13 @@ def expected_labels(site_data) -> list[str]:
     labels = [form.title, *form.header_fields, form.basic.heading, form.basic.note,
               form.plan.heading, form.plan.instructions, *form.plan.elements]
     for row in form.basic.rows:
-        labels.append(row.label)
+        labels.append(row.shown_label)
         if row.hint:
             labels.append(row.hint)
         labels += [f"□{option}" for option in site_data.form_options(row)]
         for pair in row.fields or []:
             labels += pair
-    for stage in site_data.stages:
-        labels.append(stage.name)
+    labels.append("所属阶段")  # each activity caption leaves its stage blank (a copied table stays right)
     labels.append(f"{form.plan.word_limit}字以内")
     return labels
 

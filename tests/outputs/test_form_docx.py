@@ -34,12 +34,13 @@ def document():
 
 
 def all_text(document) -> str:
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                parts.append(cell.text)
-    return "\n".join(parts)
+    """Every w:t of the body, tick-box content controls included (python-docx's cell.text skips w:sdt)."""
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p")))
+
+
+def basic_table(document):
+    """Section 一: the table after the borderless 单位盖章 / 报送时间 row."""
+    return document.tables[1]
 
 
 def runs_of(element):
@@ -113,13 +114,18 @@ def test_table_text_is_at_least_12pt_and_tables_fit_the_text_block(document):
             assert int(size.get(qn("w:val"))) >= 24, run.xpath("string(.)")
 
 
-def test_one_basic_table_and_one_activity_table_per_stage(document, site_data):
-    assert len(document.tables) == 1 + len(site_data.stages)
-    for table, stage in zip(document.tables[1:], site_data.stages):
+def test_header_basic_and_one_activity_table_per_stage(document, site_data):
+    assert len(document.tables) == 2 + len(site_data.stages)
+    header = [c.text for c in document.tables[0].rows[0].cells]
+    assert header == [x for f in site_data.form.header_fields for x in (f"{f}：", "")]
+    for table in document.tables[2:]:
         labels = [row.cells[0].text for row in table.rows]
         assert labels == site_data.form.plan.elements
-    captions = [p.text for p in document.paragraphs if site_data.form.plan.table_title in p.text]
-    assert [any(s.name in c for c in captions) for s in site_data.stages] == [True] * len(site_data.stages)
+    captions = [p.text for p in document.paragraphs if p.text.startswith(site_data.form.plan.table_title)]
+    numbers = "一二三四五六七八九十"[: len(site_data.stages)]
+    # No fixed stage: a copied table (一项一表，表格可自行复制) names its own
+    assert captions == [f"{site_data.form.plan.table_title}{n}（所属阶段：{form_layout.STAGE_BLANK}）" for n in numbers]
+    assert not [s.name for s in site_data.stages if s.name in all_text(document)]
 
 
 def test_every_label_and_option_of_the_definition_is_in_the_file(document, site_data):
@@ -129,21 +135,22 @@ def test_every_label_and_option_of_the_definition_is_in_the_file(document, site_
 
 
 def test_choices_are_tick_boxes(document, site_data):
-    basic = squash("\n".join(c.text for row in document.tables[0].rows for c in row.cells))
+    basic = squash("".join(t.text for t in basic_table(document)._tbl.iter(qn("w:t"))))
     boxes = 0
     for row in site_data.form.basic.rows:
         for option in site_data.form_options(row):
             assert f"□{option}" in basic
         boxes += len(site_data.form_options(row)) + (1 if row.other_blank else 0)
     # merged cells repeat their text in python-docx's grid view: count on the XML instead
-    assert "".join(t.text for t in document.tables[0]._tbl.iter(qn("w:t"))).count("□") == boxes
+    assert basic.count("□") == boxes
 
 
-def test_rows_have_a_minimum_height_to_write_in_and_may_break_across_pages(document):
-    for table in document.tables:
+def test_rows_have_a_minimum_height_to_write_in_and_activity_rows_may_break_across_pages(document):
+    for index, table in enumerate(document.tables):
         for row in table.rows:
             tr_pr = row._tr.trPr
-            assert tr_pr.find(qn("w:cantSplit")) is None  # Word may carry a long answer on to the next page
+            # Word may carry a long activity answer on to the next page; the short rows above stay whole
+            assert (tr_pr.find(qn("w:cantSplit")) is None) == (index >= 2)
             assert row.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST and row.height >= Mm(9.5)
 
 
@@ -215,3 +222,95 @@ def test_word_and_pdf_match_page_for_page(site_data):
         for marker in markers:
             assert (squash(marker) in in_word) == (squash(marker) in in_pdf), (page, marker)
         assert f"—{page}—" in in_word and f"—{page}—" in in_pdf
+
+
+# --- Tick boxes and value cells: the contract the web form's Word export relies on -----------
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+
+
+def _tc_text(tc) -> str:
+    return "".join(t.text or "" for t in tc.iter(qn("w:t")))
+
+
+def test_every_tick_box_is_a_checkbox_content_control_tagged_row_and_option(document, site_data):
+    expected = []
+    for row in site_data.form.basic.rows:
+        if row.kind == "choice":
+            expected += [f"tick:{row.label}:{o}" for o in site_data.form_options(row)]
+            expected += [f"tick:{row.label}:其他"] if row.other_blank else []
+    sdts = list(document.element.body.iter(qn("w:sdt")))
+    tags = [sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}").get(qn("w:val")) for sdt in sdts]
+    assert tags == expected
+    for sdt in sdts:
+        box = sdt.find(f"{qn('w:sdtPr')}/{W14}checkbox")
+        assert [(el.tag[len(W14):], dict((k[len(W14):], v) for k, v in el.attrib.items())) for el in box] == [
+            ("checked", {"val": "0"}),
+            ("checkedState", {"val": "2611", "font": "MS Gothic"}),
+            ("uncheckedState", {"val": "25A1", "font": "MS Gothic"}),
+        ]
+        runs = sdt.find(qn("w:sdtContent")).findall(qn("w:r"))
+        assert len(runs) == 1 and [t.text for t in runs[0].iter(qn("w:t"))] == ["□"]
+    # no □ typed as a plain character anywhere: every box can be clicked
+    plain = [t for t in document.element.body.iter(qn("w:t")) if "□" in (t.text or "")]
+    assert len(plain) == len(sdts)
+
+
+def test_every_value_cell_is_right_of_its_label_and_holds_one_empty_paragraph(document, site_data):
+    """Blank cells: the one right of each label (header, section 一, every activity element)."""
+    labels = []
+    for table in document.tables:
+        for tr in table._tbl.iter(qn("w:tr")):
+            cells = tr.findall(qn("w:tc"))
+            for index, tc in enumerate(cells):
+                if _tc_text(tc) or tc.find(f".//{qn('w:sdt')}") is not None:
+                    continue
+                if tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}") is not None and index == 0:
+                    continue  # the continuation of a rowspan label
+                assert index > 0, "a blank cell with no label on its left"
+                paragraphs = tc.findall(qn("w:p"))
+                assert len(paragraphs) == 1 and not paragraphs[0].findall(qn("w:r"))
+                labels.append(squash(_tc_text(cells[index - 1])))
+    form = site_data.form
+    expected = [f"{f}：" for f in form.header_fields]
+    for row in form.basic.rows:
+        if row.kind == "contact":
+            expected += [name for pair in row.fields for name in pair]
+        elif row.kind != "choice":
+            expected.append(row.shown_label)
+    expected += form.plan.elements * len(site_data.stages)
+    assert labels == expected
+
+
+def test_the_first_page_header_says_how_to_tick(document):
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.first_page_header.paragraphs[0].text == form_layout.TICK_HINT
+    footer = section.first_page_footer._element
+    assert "PAGE" in "".join(t.text for t in footer.iter(qn("w:instrText")))
+    assert not section.header.paragraphs[0].text and not section.even_page_header.paragraphs[0].text
+
+
+def test_libreoffice_renders_the_tick_boxes():
+    text = squash(pdf_text(libreoffice_pdf()))
+    boxes = squash(all_text(docx.Document(str(docx_file())))).count("□")
+    assert boxes > 5 and text.count("□") == boxes + 1  # and the one in the first page's hint
+
+
+def test_seal_area_beside_its_label_is_a_borderless_42mm_square(document, site_data):
+    header = document.tables[0]
+    borders = header._tbl.tblPr.find(qn("w:tblBorders"))
+    assert {el.get(qn("w:val")) for el in borders} == {"nil"}
+    row = header.rows[0]
+    assert row.height >= Mm(42)
+    cells = row._tr.findall(qn("w:tc"))
+    assert _tc_text(cells[0]) == f"{site_data.form.header_fields[0]}："
+    width = int(cells[1].find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+    assert width >= round(42 / 25.4 * 1440)
+
+
+def test_nothing_in_the_file_mentions_how_it_was_made():
+    with zipfile.ZipFile(io.BytesIO(docx_file().read_bytes())) as z:
+        for name in z.namelist():
+            text = z.read(name).decode("utf-8", "replace")
+            for word in ("python-docx", "sitegen", "form.yaml", "生成", "<Application", "AppVersion", "Normal.dotm"):
+                assert word not in text, (name, word)

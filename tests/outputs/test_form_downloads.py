@@ -80,8 +80,38 @@ def test_a_module_renamed_in_data_changes_html_docx_and_pdf(project_copy, site_d
     assert new in table and old not in table
 
     word = docx.Document(str(site_dir / form_docx.url_path(site_data)))
-    cells = squash("".join(t.text for t in word.tables[0]._tbl.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")))
+    cells = squash("".join(t.text for t in word.tables[1]._tbl.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")))
     assert f"□{new}" in cells and old not in cells
 
     text = squash(pdf_text(site_dir / form_pdf.url_path(site_data)))
     assert f"□{new}" in text and old not in text
+
+
+def test_the_inferred_label_and_the_stage_blank_read_alike_in_html_docx_and_pdf(edition_dir, site_data):
+    """主办单位［邮寄地址］ is the site's completion, marked and explained the same way in all three."""
+    from sitegen.outputs import form_layout
+
+    inferred = [row for row in site_data.form.basic.rows if row.inferred]
+    page = (edition_dir / "form" / "index.html").read_text(encoding="utf-8")
+    seen = re.sub(r'<span class="sr-only">[^<]*</span>', "", page)  # what the page shows, not what it reads out
+    text = squash(re.sub(r"<[^>]+>", "", seen))
+    word = docx.Document(str(edition_dir / form_docx.url_path(site_data)))
+    word_text = squash("".join(t.text or "" for t in word.element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")))
+    pdf = squash(pdf_text(edition_dir / form_pdf.url_path(site_data)))
+    for row in inferred:
+        assert f'<span class="form-table__inferred" title="本站补全">［{row.inferred}］</span>' in page
+        for shown in (text, word_text, pdf):
+            assert squash(row.shown_label) in shown
+    for shown in (text, word_text, pdf):
+        assert (form_layout.INFERRED_NOTE in shown) == bool(inferred)
+        assert shown.count(f"（所属阶段：{form_layout.STAGE_BLANK}）") == len(site_data.stages)
+    tables = page[page.index('id="form-plan"'):]
+    assert not [s.name for s in site_data.stages if s.name in tables[: tables.index("form-sample__limit")]]
+
+
+def test_about_lists_what_the_site_added_to_the_form(built_site):
+    about = squash(re.sub(r"<[^>]+>", "", (built_site / "about" / "index.html").read_text(encoding="utf-8")))
+    for added in ("活动表的排法", "所属阶段", "勾选框“□”", "在Word/WPS中单击□即可勾选", "“面向群体”最后一项前的“□”",
+                  "主办单位［邮寄地址］", "盖章处", "42毫米", "结尾一句", "FandolFang", "GPLv3", "GPLfontexception"):
+        assert added in about, added

@@ -108,3 +108,58 @@ def test_without_a_chinese_font_the_build_command_fails(tmp_path):
     assert "中文字体" in run.stderr and "make system" in run.stderr
     assert not (tmp_path / "out" / "downloads").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
+
+
+# --- Fonts: free simplified-Chinese faces (Fandol), never Japanese glyph forms --------------
+def _pdf_font_names(path) -> list[str]:
+    return [line.split()[0].split("+", 1)[-1] for line in tool("pdffonts", str(path)).splitlines()[2:]]
+
+
+def test_the_pdf_is_set_in_fandol_fang_song_and_hei():
+    """scripts/setup/system-packages.sh unpacks them; without them the PDF would be set in Noto."""
+    names = _pdf_font_names(pdf_file())
+    assert any(n.startswith("FandolFang") for n in names), names  # body: 仿宋
+    assert any(n.startswith("FandolHei") for n in names), names  # 一、二、 headings: 黑体
+    assert any(n.startswith("FandolSong") for n in names), names  # title and page numbers: 宋体
+    assert not [n for n in names if "JP" in n or "KR" in n]
+
+
+def test_fandol_has_simplified_chinese_forms_and_fontconfig_does_not_fall_back_to_japanese():
+    from fontTools.ttLib import TTFont
+
+    for family in ("FandolFang", "FandolHei", "FandolSong"):
+        # 直 角 骨 are drawn differently in Japanese and Chinese fonts: the face itself must have them.
+        match = tool("fc-match", "--format=%{family}\n%{file}", f"{family}:lang=zh-cn:charset=76f4 89d2 9aa8")
+        found, file = match.splitlines()
+        assert family in found.split(","), match
+        cff = TTFont(file, lazy=True)["CFF "].cff
+        ros = cff.topDictIndex[0].ROS
+        assert ros[:2] == ("Adobe", "GB1"), ros  # the simplified-Chinese character collection
+
+
+def test_a_jp_sc_distinguishing_glyph_is_set_in_fandol(tmp_path):
+    from weasyprint import HTML
+
+    fonts = form_pdf.choose_fonts(form_pdf.font_lister())
+    html = form_pdf.render_html(form_layout.form_layout(_site()), fonts)
+    html = html.replace("</body>", '<p class="s-body">直角骨</p><p class="s-heading">直角骨</p></body>')
+    target = tmp_path / "glyphs.pdf"
+    HTML(string=html).write_pdf(target)
+    names = _pdf_font_names(target)
+    assert names and all(n.startswith("Fandol") for n in names), names
+
+
+def _site():
+    from formfiles import site
+
+    return site()
+
+
+def test_creator_and_producer_name_the_society_not_the_build(site_data):
+    from pypdf import PdfReader
+
+    meta = PdfReader(str(pdf_file())).metadata
+    assert meta["/Creator"] == meta["/Producer"] == site_data.document.issuer
+    raw = pdf_file().read_bytes()
+    for word in (b"WeasyPrint", b"sitegen", b"form.yaml"):
+        assert word not in raw

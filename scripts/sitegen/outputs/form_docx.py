@@ -22,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from ..model import TIMEZONE, Edition
 from . import Produced
@@ -58,6 +59,7 @@ def render(layout: L.FormLayout) -> bytes:
     _set_defaults(doc)
     _set_page(doc)
     _footers(doc)
+    _first_page(doc)
     for block in layout.blocks:
         if isinstance(block, L.Table):
             _table(doc, block)
@@ -164,9 +166,10 @@ def _table(doc, table: L.Table) -> None:
     _set_child(tbl_pr, "w:tblW", {"w:w": str(sum(_twips(c) for c in table.columns)), "w:type": "dxa"})
     _set_child(tbl_pr, "w:tblInd", {"w:w": "0", "w:type": "dxa"})
     borders = _set_child(tbl_pr, "w:tblBorders", {})
+    line = {"w:val": "single", "w:sz": str(int(L.BORDER_PT * 8)), "w:space": "0", "w:color": "000000"}
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
-        for k, v in {"w:val": "single", "w:sz": str(int(L.BORDER_PT * 8)), "w:space": "0", "w:color": "000000"}.items():
+        for k, v in (line if table.borders else {"w:val": "nil"}).items():
             el.set(qn(k), v)
         borders.append(el)
     # No cell margins: the table's outer border then sits on the text block's
@@ -182,12 +185,17 @@ def _table(doc, table: L.Table) -> None:
     for col, width in zip(grid.findall(qn("w:gridCol")), table.columns):
         col.set(qn("w:w"), str(_twips(width)))
 
-    # Minimum heights, no cantSplit: Word paginates, and a row filled with a long
-    # answer grows and may carry on on the next page.
+    # Minimum heights: Word paginates, and a row filled with a long answer grows.
+    # Activity rows may carry on on the next page; the short rows of the other
+    # tables do not split (LibreOffice would otherwise break a two-line label,
+    # as the PDF never does).
     for r_index, row in enumerate(table.rows):
         tr = t.rows[r_index]
         tr.height = Mm(row.height)
         tr.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        if not table.split_rows:
+            tr_pr = tr._tr.get_or_add_trPr()
+            tr_pr.find(qn("w:trHeight")).addprevious(OxmlElement("w:cantSplit"))  # schema order
     # Merge first (python-docx merges rectangles), then fill each merged cell.
     for r_index, _row, placed in L.iter_grid(table):
         for col, cell in placed:
@@ -225,12 +233,77 @@ def _fill_cell(target, cell: L.Cell, width: float) -> None:
             fmt.space_before = Mm(L.CELL_PAD_Y)
         if index == len(lines) - 1:
             fmt.space_after = Mm(L.CELL_PAD_Y)
-        if line.text:
+        if cell.kind == "options":
+            _tick_boxes(paragraph, cell.name, line.text, style)
+        elif line.text:
             _run(paragraph, line.text, style)
     # merge() leaves the paragraphs of the merged cells behind; drop empty extras.
     for extra in target.paragraphs[len(lines) :]:
         if not extra.text:
             extra._p.getparent().remove(extra._p)
+
+
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def _w14(tag: str):
+    """A w14 element (python-docx's OxmlElement knows only the 2006 namespaces)."""
+    return etree.Element(f"{{{W14}}}{tag}", nsmap={"w14": W14})
+
+
+def tick_tag(row_label: str, option: str) -> str:
+    """The w:tag of a tick box: tick:{row label}:{option}, 其他 for the write-in blank (the web form's contract)."""
+    return f"tick:{row_label}:{L.TICK_OTHER if option == L.OTHER_BLANK else option}"
+
+
+def _tick_boxes(paragraph, row_label: str, text: str, style: L.Style) -> None:
+    """Options "□A　　□B\n□C": each □ a check-box content control (w14:checkbox), the rest plain runs.
+
+    Word and WPS tick the box with one click (□ → ☑); other programs show the □.
+    """
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            _run(paragraph, "\n", style)
+        head, *items = line.split(L.TICK_BOX)
+        if head:
+            _run(paragraph, head, style)
+        for item in items:
+            option = item.rstrip(L.OPTION_GAP[0])
+            paragraph._p.append(_checkbox(tick_tag(row_label, option), style))
+            _run(paragraph, item, style)
+
+
+def _checkbox(tag: str, style: L.Style):
+    sdt = OxmlElement("w:sdt")
+    pr = OxmlElement("w:sdtPr")
+    rpr = OxmlElement("w:rPr")
+    _style_rpr(rpr, style)
+    pr.append(rpr)
+    tag_el = OxmlElement("w:tag")
+    tag_el.set(qn("w:val"), tag)
+    pr.append(tag_el)
+    box = _w14("checkbox")
+    checked = _w14("checked")
+    checked.set(f"{{{W14}}}val", "0")
+    box.append(checked)
+    for state, char in (("checkedState", "2611"), ("uncheckedState", "25A1")):
+        el = _w14(state)
+        el.set(f"{{{W14}}}val", char)
+        el.set(f"{{{W14}}}font", "MS Gothic")
+        box.append(el)
+    pr.append(box)
+    sdt.append(pr)
+    content = OxmlElement("w:sdtContent")
+    run = OxmlElement("w:r")
+    run_pr = OxmlElement("w:rPr")
+    _style_rpr(run_pr, style)
+    run.append(run_pr)
+    t = OxmlElement("w:t")
+    t.text = L.TICK_BOX
+    run.append(t)
+    content.append(run)
+    sdt.append(content)
+    return sdt
 
 
 TBL_PR_ORDER = [
@@ -292,6 +365,27 @@ def _footers(doc) -> None:
         _run(paragraph, " —", style)
     for header in (section.header, section.even_page_header):
         header.is_linked_to_previous = False
+
+
+def _first_page(doc) -> None:
+    """Page 1 only: the header says how to tick a box; the footer is the odd pages' one."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    hint = L.STYLES["hint"]
+    header = section.first_page_header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    _format(paragraph, L.Style(hint.font, hint.size, hint.line, "right"))
+    _run(paragraph, L.TICK_HINT, hint)
+    footer = section.first_page_footer
+    footer.is_linked_to_previous = False
+    style = L.STYLES["footer"]
+    paragraph = footer.paragraphs[0]
+    _format(paragraph, L.Style(style.font, style.size, style.line, "right"))
+    paragraph.paragraph_format.right_indent = Pt(style.size)
+    _run(paragraph, "— ", style)
+    _field(paragraph, "PAGE", "1", style)
+    _run(paragraph, " —", style)
 
 
 def _field(paragraph, instruction: str, shown: str, style: L.Style) -> None:
@@ -382,7 +476,10 @@ def _part(doc, name: str):
 
 
 def _clean_package(doc, layout: L.FormLayout) -> None:
-    """Drop the template's thumbnail, sample custom XML and Word 2010 style copy; write our own app.xml."""
+    """Drop the template's thumbnail, sample custom XML and Word 2010 style copy; write our own app.xml.
+
+    app.xml names no application or template: nothing in the file tells how it was made.
+    """
     package = doc.part.package
     for r_id, rel in list(package.rels.items()):
         if rel.reltype.endswith("/thumbnail"):
@@ -394,12 +491,12 @@ def _clean_package(doc, layout: L.FormLayout) -> None:
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
         'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        "<Template>Normal.dotm</Template><TotalTime>0</TotalTime>"
-        f"<Pages>{layout.pages}</Pages><Application>sitegen (python-docx)</Application>"
+        "<TotalTime>0</TotalTime>"
+        f"<Pages>{layout.pages}</Pages>"
         "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
         f"<Company>{escape(layout.author)}</Company>"
         "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-        "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>"
+        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
     )
     _part(doc, "/docProps/app.xml")._blob = app.encode("utf-8")
 
@@ -416,7 +513,7 @@ def _set_properties(doc, layout: L.FormLayout) -> None:
     props.subject = layout.subject
     props.author = layout.author
     props.last_modified_by = layout.author
-    props.comments = "由网站根据 data/<年份>/form.yaml 生成"
+    props.comments = ""
     props.keywords = "全国科技工作者日; 样表"
     props.category = "样表"
     props.language = "zh-CN"

@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from ..model import Edition
-from ..textfmt import cn_number, stage_span
+from ..textfmt import cn_number
 
 PT_TO_MM = 25.4 / 72
 
@@ -53,15 +53,22 @@ CELL_PAD_X = 1.5  # mm, left and right text inset inside a cell
 CELL_PAD_Y = 1.0  # mm, top and bottom
 LABEL_WIDTH = 35.0  # first column of every table
 SUB_LABEL_WIDTH = 24.0  # 姓名 / 办公电话 … in the contact grid
-# Minimum row heights. With the data as published, section 一 and its 注 fill
-# page 1 and the three activity tables share pages 2–4 with no page left
-# nearly empty; rows grow when filled in and extra rows flow onto more pages.
+# Minimum row heights. With the data as published, the seal area and section 一
+# fill page 1 and the three activity tables share pages 2–4 with no page left
+# nearly empty; rows grow when filled in (three 500-字 activities, long names
+# and addresses stay within 6 pages) and extra rows flow onto more pages.
 TEXT_ROW_MIN = 10.5  # a one-line answer (handwriting needs ~10 mm)
 CONTACT_ROW_MIN = 10.0
-ACTIVITY_ROW_MIN = 21.0  # room to write in by hand
+ACTIVITY_ROW_MIN = 18.0  # room to write in by hand (two handwritten lines)
 OPTION_GAP = "\u3000\u3000"  # two ideographic spaces between tick-box options
 OTHER_BLANK = "＿＿＿＿＿"  # the write-in blank after the last 面向群体 option
 TICK_BOX = "□"
+TICK_OTHER = "其他"  # the option name of the write-in blank, in tick-box tags
+STAGE_BLANK = "＿＿＿＿"  # 所属阶段 in each activity caption: a copied table names its own stage
+SEAL_SIZE = 44.0  # mm: the borderless blank beside 单位盖章 takes a 42 mm round seal with room to spare
+HEADER_LABEL_WIDTH = 32.0  # “单位盖章：” / “报送时间：” in 三号
+TICK_HINT = "在 Word / WPS 中单击□即可勾选"  # the DOCX's first-page header (not in the PDF, which is printed)
+INFERRED_NOTE = "方括号内为本站根据注的内容补全。"
 
 
 @dataclass(frozen=True)
@@ -88,22 +95,23 @@ FONTS: dict[str, FontRole] = {
     "title": FontRole(
         word=("方正小标宋简体", "宋体"),
         installed=("方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05"),
-        fallback=("宋体", "SimSun", "Songti SC", "STSong", "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN"),
+        fallback=("宋体", "SimSun", "Songti SC", "STSong", "FandolSong", "Noto Serif CJK SC", "Source Han Serif SC",
+                  "Source Han Serif CN"),
         fallback_weight=700,
     ),
     "body": FontRole(
         word=("仿宋_GB2312", "仿宋"),
-        installed=("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong"),
+        installed=("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong", "FandolFang"),
         fallback=("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN"),
     ),
     "heading": FontRole(
         word=("黑体", "SimHei"),
-        installed=("黑体", "SimHei", "STHeiti"),
+        installed=("黑体", "SimHei", "STHeiti", "FandolHei"),
         fallback=("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN"),
     ),
     "number": FontRole(
         word=("宋体", "SimSun"),
-        installed=("宋体", "SimSun", "Songti SC", "STSong"),
+        installed=("宋体", "SimSun", "Songti SC", "STSong", "FandolSong"),
         fallback=("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN"),
     ),
 }
@@ -169,6 +177,7 @@ class Cell:
     rowspan: int = 1
     valign: str = "center"  # center | top
     kind: str = "blank"  # label | sub-label | options | blank
+    name: str = ""  # options: the form.yaml row label the tick boxes belong to (their DOCX tags)
 
     @property
     def text(self) -> str:
@@ -188,6 +197,8 @@ class Table:
     key: str
     columns: list[float]  # mm, adding up to TEXT_WIDTH
     rows: list[Row]
+    borders: bool = True
+    split_rows: bool = True  # False: a row never breaks across pages (short answers, two-line labels)
 
     @property
     def height(self) -> float:
@@ -305,7 +316,7 @@ def basic_table(site: Edition) -> Table:
     columns = [LABEL_WIDTH, SUB_LABEL_WIDTH, blank_width, SUB_LABEL_WIDTH, blank_width]
     rows: list[Row] = []
     for origin, row in enumerate(form.basic.rows):
-        label_lines = [Line(balanced_lines(row.label, LABEL_WIDTH, "label"), "label")]
+        label_lines = [Line(label_text(row), "label")]
         if row.hint:
             label_lines.append(Line(row.hint, "hint"))
         label = Cell(label_lines, kind="label")
@@ -325,11 +336,39 @@ def basic_table(site: Edition) -> Table:
             options = site.form_options(row)
             if row.other_blank:
                 options = options + [OTHER_BLANK]
-            value = Cell([Line(option_lines(options, value_width), "cell")], colspan=4, kind="options")
+            value = Cell([Line(option_lines(options, value_width), "cell")], colspan=4, kind="options", name=row.label)
         else:
             value = Cell(colspan=4, kind="blank")
         rows.append(Row([label, value], TEXT_ROW_MIN, origin=origin))
-    return Table("basic", columns, _fit_rows(rows, columns))
+    return Table("basic", columns, _fit_rows(rows, columns), split_rows=False)
+
+
+def label_text(row) -> str:
+    """A row's label as printed: 主办单位［邮寄地址］ on two lines when the site completed it."""
+    text = balanced_lines(row.label, LABEL_WIDTH, "label")
+    if not row.inferred:
+        return text
+    if line_count(row.shown_label, LABEL_WIDTH - 2 * CELL_PAD_X, STYLES["label"].size) == 1:
+        return row.shown_label
+    return f"{text}\n［{row.inferred}］"
+
+
+def header_table(site: Edition) -> Table:
+    """单位盖章 and 报送时间 in one borderless row: each label, then a blank to its right.
+
+    The blank beside 单位盖章 is SEAL_SIZE square, so a 42 mm round seal
+    fits without covering any text.
+    """
+    fields = site.form.header_fields
+    cells: list[Cell] = []
+    columns: list[float] = []
+    for index, name in enumerate(fields):
+        cells.append(Cell([Line(f"{name}：", "fields")], kind="label"))
+        cells.append(Cell(kind="blank"))
+        columns.append(HEADER_LABEL_WIDTH)
+        columns.append(SEAL_SIZE if index < len(fields) - 1 else 0.0)
+    columns[-1] = TEXT_WIDTH - sum(columns[:-1])
+    return Table("header", columns, [Row(cells, SEAL_SIZE)], borders=False, split_rows=False)
 
 
 def _fit_rows(rows: list[Row], columns: list[float]) -> list[Row]:
@@ -362,8 +401,8 @@ def activity_table(site: Edition, index: int) -> Table:
 
 
 def activity_caption(site: Edition, index: int) -> str:
-    stage = site.stages[index - 1]
-    return f"{site.form.plan.table_title}{cn_number(index)}（{stage.name}，{stage_span(stage)}）"
+    """特色亮点活动一（所属阶段：＿＿＿＿）: no fixed stage, so a copied table stays right (一项一表)."""
+    return f"{site.form.plan.table_title}{cn_number(index)}（所属阶段：{STAGE_BLANK}）"
 
 
 def limit_text(site: Edition) -> str:
@@ -380,15 +419,19 @@ def form_layout(site: Edition) -> FormLayout:
     """
     form = site.form
     title = Paragraph(title_lines(form.title), "title", role="title")
-    fields = FieldLine([f"{name}：" for name in form.header_fields], [0.0, TEXT_WIDTH / 2][: len(form.header_fields)])
+    header = header_table(site)
     heading1 = Paragraph(form.basic.heading, "heading", keep_with_next=True, role="heading")
     table1 = basic_table(site)
     note = Paragraph(form.basic.note, "note", role="note")
+    inferred = [Paragraph(INFERRED_NOTE, "note", role="inferred")] if any(r.inferred for r in form.basic.rows) else []
     heading2 = Paragraph(form.plan.heading, "heading", keep_with_next=True, role="heading")
     instructions = Paragraph(form.plan.instructions, "body", keep_with_next=True, role="instructions")
-    blocks: list[Block] = [title, fields, heading1, table1, note, heading2, instructions]
+    blocks: list[Block] = [title, header, heading1, table1, note, *inferred, heading2, instructions]
     activities = [activity_table(site, index) for index in range(1, len(site.stages) + 1)]
     check_rows_fit(site, table1, activities[:1])
+    # The closing line never stands alone on the last page: the last row comes with it.
+    last = activities[-1]
+    activities[-1] = replace(last, rows=last.rows[:-1] + [replace(last.rows[-1], keep_with_next=True)])
     for index, table in enumerate(activities, start=1):
         blocks.append(Paragraph(activity_caption(site, index), "caption", keep_with_next=True, role="caption"))
         blocks.append(table)

@@ -8,8 +8,11 @@ is done here from the data. Converting the DOCX with LibreOffice would tie
 every build to a 500 MB office install and to its font fallback.
 
 The PDF uses the faces the DOCX names when the build machine has them
-(小标宋, 仿宋_GB2312/仿宋, 黑体, 宋体) and otherwise Noto CJK SC, which
-``make system`` installs. With no Chinese font at all the build stops with
+(小标宋, 仿宋_GB2312/仿宋, 黑体, 宋体) and otherwise the free Fandol faces
+(FandolFang, FandolHei, FandolSong: simplified-Chinese forms, GPL v3 with
+the font exception), which ``make system`` unpacks; Noto CJK SC is the last
+resort. The metadata names the society as creator and producer, not the
+program that wrote the file. With no Chinese font at all the build stops with
 a message saying so, instead of printing empty boxes.
 """
 
@@ -148,8 +151,19 @@ def _render(html: str, pdf_identifier: bytes) -> tuple[bytes, int]:
     from weasyprint import HTML  # imported here: it is slow to import and only needed for this file
 
     document = HTML(string=html, base_url=str(TEMPLATES)).render()
-    data = document.write_pdf(pdf_identifier=pdf_identifier, finisher=compact_fonts)
+    data = document.write_pdf(pdf_identifier=pdf_identifier, finisher=_finish)
     return data, len(document.pages)
+
+
+def _finish(document, pdf) -> None:
+    """Shrink the fonts, and let the metadata name the society only, not the program that wrote the file."""
+    compact_fonts(document, pdf)
+    author = pdf.info.get("Author")
+    for key in ("Creator", "Producer"):
+        if author is not None:
+            pdf.info[key] = author
+        else:
+            pdf.info.pop(key, None)
 
 
 def produce(site: Edition, out_dir: Path) -> list[Produced]:
