@@ -75,17 +75,21 @@
   }
 
   function makeHint(links, data, id) {
-    var box = document.createElement("div");
-    box.className = HINT_CLASS;
-    box.id = id;
-    box.setAttribute("role", "note");
-
     var names = [];
     for (var i = 0; i < links.length; i++) {
       var n = fileName(links[i]);
       if (links[i].hasAttribute("download") && n && names.indexOf(n) < 0) names.push(n);
     }
-    var what = names.length ? "“" + names.join("”、“") + "”" : (links.length > 1 ? "这些文件" : "这个文件");
+    return hintFor(names, links.length > 1 ? "这些文件" : "这个文件", fileName(links[0]), data, id);
+  }
+
+  /* The hint for files called ``names`` ([] when unknown: then ``what`` and ``label`` name them). */
+  function hintFor(names, what, label, data, id) {
+    var box = document.createElement("div");
+    box.className = HINT_CLASS;
+    box.id = id;
+    box.setAttribute("role", "note");
+    what = names.length ? "“" + names.join("”、“") + "”" : what;
     var text = document.createElement("p");
     text.textContent = "在微信里可能无法下载" + what +
       "：请点右上角“···”，选择“在浏览器中打开”后再下载；或复制本页链接，粘贴到手机浏览器打开。";
@@ -112,7 +116,7 @@
     box.appendChild(actions);
 
     if (data && data.mailbox && data.mailbox.address) {
-      var label = names.length ? names.join("、") : fileName(links[0]) || document.title;
+      label = names.length ? names.join("、") : label || document.title;
       var mail = document.createElement("p");
       mail.appendChild(document.createTextNode("仍无法下载，可发邮件至 "));
       var a = document.createElement("a");
@@ -160,7 +164,7 @@
 
   function run() {
     if (!inWeChat()) return;
-    if (document.querySelector("." + HINT_CLASS)) return;  // already done for this page
+    if (document.querySelector("." + HINT_CLASS + ":not([data-wechat-own])")) return;  // already done for this page
     var data = window.siteData();
     var groups = [];
     var links = document.querySelectorAll("main a[href], article a[href]");
@@ -183,6 +187,18 @@
       }
     }
   }
+
+  /* For other scripts (the web form's export, 40-form-fill.js): the same hint for a file made in the page
+   * (without the e-mail fallback: the office cannot send back a file only the reader has). */
+  window.wechatHint = {
+    inWeChat: inWeChat,
+    copyText: copyText,
+    make: function (names, id) {
+      var box = hintFor(names, "这个文件", names[0], null, id);
+      box.setAttribute("data-wechat-own", "");
+      return box;
+    }
+  };
 
   window.onEachPage(run);
 })();
