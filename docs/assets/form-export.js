@@ -51,12 +51,19 @@
     return s.replace(/[\s\u3000]/g, "");
   }
 
-  /* Whether a cell is the label ``label``: its whole text, or its first paragraph (a hint may follow). */
+  /* Whether a cell is the label ``label``: its whole text or its first paragraph, which may go on
+     with a colon, a hint in （…） or the site's completion in ［…］ (主办单位［邮寄地址］). */
   function isLabel(tc, label) {
     var want = squeeze(label);
     var ps = kids(tc, "p");
-    return squeeze(textOf(tc)) === want || (ps.length > 0 && squeeze(textOf(ps[0])) === want) ||
-      squeeze(textOf(tc)) === want + "：";
+    var texts = [squeeze(textOf(tc))];
+    if (ps.length > 0) texts.push(squeeze(textOf(ps[0])));
+    for (var i = 0; i < texts.length; i++) {
+      var t = texts[i];
+      if (t === want || t === want + "：") return true;
+      if (t.indexOf(want) === 0 && /^[（［]/.test(t.slice(want.length))) return true;
+    }
+    return false;
   }
 
   function cells(tbl) {
