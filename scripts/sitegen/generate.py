@@ -129,7 +129,7 @@ def generate(out_dir: Path, root: Path = ROOT, *, drafts: bool | None = None, on
         (staging / DOWNLOADS_FILE).write_text(json.dumps(
             {k: {key: dataclasses.asdict(d) for key, d in v.items()} for k, v in downloads.items()},
             ensure_ascii=False, indent=1, default=str, sort_keys=True) + "\n", encoding="utf-8")
-        files = sync_tree(staging, out_dir, keep=(STAMP,))
+        files = sync_tree(staging, out_dir, keep=(STAMP, PLACEHOLDER))
     return Generated(site=site, downloads=downloads, updated=updated, files=files, nav=nav)
 
 
@@ -359,6 +359,9 @@ def sync_tree(source: Path, target: Path, keep: tuple[str, ...] = ()) -> list[st
 
 
 STAMP = ".sitegen-stamp"
+# Tracked in git so that build/docs (mkdocs.yml docs_dir) exists in a fresh
+# clone: MkDocs and ProperDocs validate docs_dir before the hook generates it.
+PLACEHOLDER = ".gitkeep"
 
 
 def _digest(paths) -> str:
