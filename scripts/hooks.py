@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitegen.errors import BuildError  # noqa: E402
 from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
+from sitegen.load import load_site  # noqa: E402
 from sitegen.errors import DataError  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 
@@ -51,20 +52,15 @@ def on_config(config, **kwargs):
     if nav_file.is_file():
         config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
     try:
-        from sitegen.load import load_site
-
-        info = load_site(root).info
-        config.site_name, config.site_description, config.site_author = info.name, info.description, info.office.name
+        site = load_site(root)
     except DataError:
-        pass
+        return config  # on_pre_build reports the data errors with file and line
+    info = site.info
+    config.site_name, config.site_description, config.site_author = info.name, info.description, info.office.name
     search = next((p for p in config.plugins.values() if "jieba_dict_user" in getattr(p, "config", {})), None)
     if search is None:
         return config
-    root = Path(config.config_file_path).resolve().parent
-    try:
-        path = write_user_dict(root, Path(config.docs_dir).resolve().parent / SEARCH_DICT)
-    except DataError:
-        return config  # on_pre_build reports the data errors with file and line
+    path = write_user_dict(site, docs_dir.resolve().parent / SEARCH_DICT)
     search.config.jieba_dict_user = str(path)
     return config
 

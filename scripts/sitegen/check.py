@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import DataError
-from .generate import _check_docs_folders, render_site
+from .generate import check_docs_folders, render_site
 from .load import load_site
 from .textfmt import cn_count
 
@@ -24,7 +24,7 @@ def check_all(root: Path, base: str | None = None) -> str:
         problems = unnoted_changes(root, base, site.editions)
         if problems:
             raise DataError(problems)
-    _check_docs_folders(site, root)
+    check_docs_folders(site, root)
     # Render pages in memory so that a placeholder naming missing data is caught too.
     # Downloads are not produced here (that is the slow part); templates see none.
     from .feeds import site_url

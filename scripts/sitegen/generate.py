@@ -106,7 +106,7 @@ def generate(out_dir: Path, root: Path = ROOT, *, drafts: bool | None = None, on
     site = Site(site.info, [with_history(root, e) for e in site.editions])
     updated = updated_date(root, site)
     docs_dir = root / "docs"
-    _check_docs_folders(site, root)
+    check_docs_folders(site, root)
     base_url = site_url(root)
 
     with tempfile.TemporaryDirectory(prefix="sitegen-") as tmp:
@@ -156,7 +156,7 @@ def reuse_downloads(edition: Edition, out_dir: Path, staging: Path, updated: dt.
     return found
 
 
-def _check_docs_folders(site: Site, root: Path) -> None:
+def check_docs_folders(site: Site, root: Path) -> None:
     """Every edition has its docs/<year>/ with the pages site.yaml lists; no stray year folders."""
     problems: list[Problem] = []
     docs = root / "docs"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .load import load_site
 from .model import Site
 
 # A file name next to (never inside) the generated docs folder, so that it is
@@ -39,9 +38,9 @@ def dictionary_text(site: Site) -> str:
     return "".join(f"{word}\n" for word in user_words(site))
 
 
-def write_user_dict(root: Path, path: Path) -> Path:
-    """Write the dictionary for the data under ``root`` to ``path`` (only if it changed)."""
-    text = dictionary_text(load_site(Path(root)))
+def write_user_dict(site: Site, path: Path) -> Path:
+    """Write the dictionary for ``site`` to ``path`` (only if it changed)."""
+    text = dictionary_text(site)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
