@@ -7,7 +7,10 @@ All the work (reading data, rendering pages and downloads) is plain Python in
 - takes the navigation and the site name from it (``data/site.yaml``, and
   one entry per edition), so ``mkdocs.yml`` names no year;
 - hands the search plugin the jieba word list written from data;
-- removes one invalid attribute the theme writes outside any template block.
+- removes one invalid attribute the theme writes outside any template block;
+- gives each page its Content-Security-Policy (sitegen/postbuild.py; the
+  build runs it again on the finished site, for every engine), also in
+  ``mkdocs serve`` after the live-reload script is added.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import json
 import re
 import sys
 from pathlib import Path
+
+import logging
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -27,6 +32,9 @@ from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
 from sitegen.load import load_site  # noqa: E402
 from sitegen.errors import DataError  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
+from sitegen.postbuild import secure_page  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.sitegen")
 
 
 def on_pre_build(config, **kwargs):
@@ -77,12 +85,41 @@ _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplet
 _TOC_LABEL = '<label class="md-nav__title" for="__toc">'
 
 
-def on_post_page(output, **kwargs):
+def _secure(output: str, name: str) -> str:
+    try:
+        return secure_page(output, name=name)
+    except BuildError as exc:  # an onclick=… or javascript: link in a page
+        raise PluginError(str(exc)) from None
+
+
+def on_post_page(output, page=None, **kwargs):
     output = _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
     if 'id="__toc"' not in output:
         output = output.replace(_TOC_LABEL, '<label class="md-nav__title">')
-    return output
+    name = f"docs/{page.file.src_uri}" if page is not None else ""
+    return _secure(output, name)
 
 
-def on_post_template(output, **kwargs):  # 404.html
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+def on_post_template(output, template_name="", **kwargs):  # 404.html (and sitemap.xml, left alone)
+    if not template_name.endswith(".html"):
+        return output
+    return _secure(_TOGGLE_AUTOCOMPLETE.sub(r"\1", output), template_name)
+
+
+def on_serve(server, **kwargs):
+    """``mkdocs serve`` adds an inline live-reload script to each page as it sends it (a new one
+    every request): hash the page again after that, or the CSP refuses live reload."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is None:  # a server without MkDocs 1.6's live reload: nothing to hash
+        log.info("sitegen: live-reload injection not found; the preview's CSP may block live reload")
+        return server
+
+    def inject_then_secure(content: bytes, epoch) -> bytes:
+        html = inject(content, epoch)
+        try:
+            return secure_page(html.decode("utf-8")).encode("utf-8")
+        except (UnicodeDecodeError, BuildError):
+            return html
+
+    server._inject_js_into_html = inject_then_secure
+    return server

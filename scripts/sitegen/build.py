@@ -17,6 +17,7 @@ from pathlib import Path
 from .generate import ROOT, generate, source_epoch
 from .load import load_site
 from .model import TIMEZONE
+from .postbuild import apply_csp
 from .errors import BuildError, DataError  # noqa: F401 - BuildError re-exported
 
 # Set before MkDocs and the theme are imported (see build_environment()).
@@ -91,6 +92,9 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
             docs_dir, new_site = work / "docs", work / "site"
             generated = generate(docs_dir, root, drafts=drafts)
             run_mkdocs(root, docs_dir, new_site, drafts)
+            # Post-build steps on the built HTML, for every engine. The CSP
+            # hashes each page's inline scripts as they are: keep it last.
+            apply_csp(new_site)
             check_output(new_site, [d for per in generated.downloads.values() for d in per.values()])
             swap(new_site, site_dir)
         finally:
