@@ -195,10 +195,10 @@ def secure_page(html: str, features: tuple[str, ...] = (), name: str = "") -> st
     scan = scan_page(html)
     where = name or "页面"
     if scan.handlers:
-        found = "；".join(f"第 {line} 行 {attr}" for line, attr in scan.handlers)
+        found = "；".join(f"{attr}（生成的网页第 {line} 行）" for line, attr in scan.handlers)
         raise BuildError(
-            f"{where} 含有内联事件属性或 javascript: 链接（{found}）：本站的内容安全策略不允许，"
-            "浏览器不会执行。请删去，把脚本写进 docs/assets/js/ 里的文件。"
+            f"{where} 含有内联事件属性或 javascript: 链接：{found}。本站的内容安全策略不允许，"
+            "浏览器不会执行；请删去，把脚本写进 docs/assets/js/ 里的文件。"
         )
     if scan.insert_at is None:
         return html

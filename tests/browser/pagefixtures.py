@@ -126,7 +126,8 @@ def audits(browser, server, pages_server, pages, screenshot_dir, search_probe) -
     results: dict[tuple[str, str], Audit] = {}
     targets = [(p, server + p, 200) for p in pages] + [(NOT_FOUND, pages_server + "no/such/page/", 404)]
     for window, options in WINDOWS.items():
-        context = browser.new_context(**options)
+        # axe-core is injected as an inline script: these audits bypass the CSP (tested in test_csp_browser.py).
+        context = browser.new_context(**options, bypass_csp=True)
         for key, url, status in targets:
             page, visit = open_page(context, url, expect_status=status)
             layout = measure(page)

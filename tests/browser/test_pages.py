@@ -121,7 +121,7 @@ def test_no_axe_violations_with_search_open(audits, window):
 
 def test_axe_catches_a_real_violation(browser, server):
     """The harness can fail: an image without a text alternative is reported."""
-    context = browser.new_context(**WINDOWS["desktop"])
+    context = browser.new_context(**WINDOWS["desktop"], bypass_csp=True)  # run_axe injects axe-core inline
     page, _ = open_page(context, server)
     page.evaluate("""() => { const i = document.createElement('img'); i.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
         i.width = 20; i.height = 20; document.querySelector('article').prepend(i); }""")
