@@ -129,6 +129,22 @@ def test_inline_event_attributes_are_refused_with_file_and_line(markup, attribut
     assert "内容安全策略" in message
 
 
+@pytest.mark.parametrize("page", [
+    # Another engine's way of writing the same: capitals, a module script, unquoted charset, ">" in an attribute.
+    "<!DOCTYPE html>\n<HTML><HEAD><META CHARSET=UTF-8><TITLE>t</TITLE>"
+    '<SCRIPT type="module" data-x="a>b">{one}</SCRIPT></HEAD><BODY><script>{two}</Script></BODY></HTML>',
+    # Head and html implied by the parser.
+    "<!doctype html><meta charset=utf-8><title>t</title><script>{one}</script><p>x<script>{two}</script>",
+    "<!doctype html><title>t</title><script>{one}</script><p>x<script>{two}</script>",
+])
+def test_other_ways_of_writing_a_page(page):
+    page = page.format(one=ONE, two=TWO)
+    out = secure_page(page)
+    assert [s for s in directives(out)["script-src"] if s.startswith("'sha256-")] == [sha(ONE), sha(TWO)]
+    assert out.index("Content-Security-Policy") < out.lower().index("<script")
+    assert check_page(out) == []
+
+
 def test_files_that_are_not_pages_are_left_alone(tmp_path):
     (tmp_path / "google0123.html").write_text("google-site-verification: google0123.html", encoding="utf-8")
     (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")

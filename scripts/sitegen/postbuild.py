@@ -128,6 +128,11 @@ class _Scanner(HTMLParser):
         self.scan = Scan()
         self._open: tuple[str, int, int] | None = None  # kind, content start, line
         self._head_end: int | None = None
+        self._body = False
+
+    def handle_decl(self, decl):
+        if decl.lower().startswith("doctype") and self.scan.insert_at is None:
+            self.scan.insert_at = self._pos() + len(decl) + 3  # <!doctype html>: a page, its <head> implied
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -148,10 +153,12 @@ class _Scanner(HTMLParser):
         if tag == "head" and self._head_end is None:
             self._head_end = end
             self.scan.insert_at = end
-        elif tag == "meta" and "charset" in names and self._head_end is not None and self.scan.first_resource is None:
+        elif tag == "meta" and "charset" in names and self.scan.first_resource is None and not self._body:
             self.scan.insert_at = end
         elif tag == "html" and self.scan.insert_at is None:
             self.scan.insert_at = end  # no <head> tag (yet): the parser implies one here
+        elif tag == "body":
+            self._body = True
         if tag == "script" and "src" not in names and (names.get("type") or "").strip().lower() in _JS_TYPES:
             self._open = ("script", end, line)
         elif tag == "style":
@@ -188,8 +195,8 @@ def secure_page(html: str, features: tuple[str, ...] = (), name: str = "") -> st
     """``html`` with this module's CSP and referrer meta (replacing any it wrote before).
 
     Raises BuildError for inline event attributes or ``javascript:`` links,
-    which the policy would block. A file that is not a page (no <html>,
-    <head> or <meta charset>) comes back unchanged.
+    which the policy would block. A file that is not a page (no doctype,
+    <html>, <head> or <meta charset>) comes back unchanged.
     """
     html = _OURS.sub("", html)
     scan = scan_page(html)
