@@ -82,7 +82,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
                engine: str | None = None) -> Path:
     """Build ``site/``. ``drafts`` (default: SITEGEN_DRAFTS=1) includes draft editions, for previews only.
 
-    ``engine`` (default: ENGINE in the environment, else MkDocs) is one of engines.ENGINES.
+    ``engine`` (default: MkDocs) is one of engines.ENGINES.
     """
     from . import engines
     from .generate import drafts_wanted

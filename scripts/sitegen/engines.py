@@ -41,8 +41,8 @@ SEARCH_INDEX = {
 
 
 def chosen(engine: str | None = None) -> str:
-    """The engine asked for (argument, else ENGINE in the environment, else MkDocs), checked."""
-    name = (engine or os.environ.get("ENGINE") or DEFAULT).strip().lower()
+    """The engine asked for (default: MkDocs), checked."""
+    name = (engine or DEFAULT).strip().lower()
     if name not in ENGINES:
         raise BuildError(f"未知的构建引擎 ENGINE={name}：可选 {' / '.join(ENGINES)}")
     return name
@@ -203,6 +203,7 @@ def run_engine(engine: str, root: Path, docs_dir: Path, site_dir: Path) -> None:
     inside = Path(tempfile.mkdtemp(prefix=".engine-", dir=_build_folder(root))) if engine == "zensical" else None
     if inside is not None:
         shutil.copytree(docs_dir, inside / "docs")
+        source_relative_links(inside / "docs")
         config = engine_config(root, inside / "docs", inside / "site", engine)
     else:
         config = engine_config(root, docs_dir, site_dir, engine)
@@ -219,6 +220,58 @@ def run_engine(engine: str, root: Path, docs_dir: Path, site_dir: Path) -> None:
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
         raise BuildError(f"{engine} 构建失败（exit {done.returncode}）：\n{tail}")
+
+
+# A URL in raw HTML: href="…" or src="…", in the pages the generator wrote.
+_HTML_URL = re.compile(r'\b(href|src)="([^"]*)"')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def source_relative_links(docs_dir: Path) -> int:
+    """Rewrite relative URLs in raw HTML from "relative to the page's URL" to "relative to its source file".
+
+    MkDocs leaves raw HTML alone, so the generator (the |url filter) and the
+    pages write links from where a page is served: 2021/howto.md is served at
+    2021/howto/, and a link to 2021/downloads/x.docx is ../downloads/x.docx.
+    Zensical resolves every relative link, raw HTML too, from the source file
+    (2021/) and then writes it from the page's URL, so the same link would end
+    one level off. This pass gives Zensical the links in the form it expects
+    (downloads/x.docx); the built pages then link to the same places on both.
+    Returns the number of links changed.
+    """
+    import posixpath
+    from urllib.parse import urlsplit
+
+    changed = 0
+    docs_dir = Path(docs_dir)
+    for path in sorted(docs_dir.rglob("*.md")):
+        page = path.relative_to(docs_dir).as_posix()
+        source_dir = posixpath.dirname(page)
+        name = posixpath.basename(page)
+        served = source_dir if name == "index.md" else posixpath.join(source_dir, name[: -len(".md")])
+
+        def rewrite(match: re.Match) -> str:
+            nonlocal changed
+            attr, url = match.groups()
+            if not url or url.startswith(("#", "/", "{")) or _SCHEME.match(url):
+                return match.group(0)
+            parts = urlsplit(url)
+            target = posixpath.normpath(posixpath.join(served, parts.path)) if parts.path else served
+            if target.startswith(".."):
+                return match.group(0)  # outside the site: not ours to change
+            rel = posixpath.relpath(target or ".", source_dir or ".")
+            if parts.path.endswith("/") or not parts.path:
+                rel = "./" if rel == "." else rel.rstrip("/") + "/"
+            new = rel + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+            if new != url:
+                changed += 1
+            return f'{attr}="{new}"'
+
+        text = path.read_text(encoding="utf-8")
+        new_text = _HTML_URL.sub(rewrite, text)
+        if new_text != text:
+            path.write_text(new_text, encoding="utf-8")
+    return changed
 
 
 def _build_folder(root: Path) -> Path:
