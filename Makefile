@@ -8,7 +8,16 @@ export PYTHONPATH := scripts
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve site check test bench system venv node lock outdated clean edition
+.PHONY: serve site check test bench system venv node engines lock outdated clean edition
+
+# ENGINE=mkdocs (default: MkDocs 1.6 + Material 9, from requirements.txt) | properdocs | zensical.
+# The other two are pinned in engines/<name>.txt and installed on first use into .venv-<name>.
+ENGINE ?= mkdocs
+EXTRA_ENGINES := properdocs zensical
+ifeq ($(filter $(ENGINE),mkdocs $(EXTRA_ENGINES)),)
+$(error ENGINE=$(ENGINE) 不是可用的构建引擎：mkdocs、properdocs 或 zensical)
+endif
+ENGINE_VENV := $(if $(filter-out mkdocs,$(ENGINE)),.venv-$(ENGINE)/.installed)
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +26,13 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+.venv-%/.installed: engines/%.txt
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install -q --require-hashes -r engines/$*.txt
+	touch $@
+
+engines: $(EXTRA_ENGINES:%=.venv-%/.installed)
 
 system:
 	bash scripts/setup/system-packages.sh
@@ -28,14 +44,21 @@ node_modules/.installed: package.json package-lock.json
 node: node_modules/.installed
 
 # The preview shows draft editions (status: draft), marked 草稿; `make site` leaves them out.
-serve: venv system
+# ENGINE=zensical runs no hooks: edits under data/ and docs/ show after `make serve` is started again.
+serve: venv system $(ENGINE_VENV)
 	SITEGEN_DRAFTS=1 $(PY) -m sitegen generate build/docs
+ifeq ($(ENGINE),zensical)
+	SITEGEN_DRAFTS=1 .venv-zensical/bin/zensical serve -f $$(SITEGEN_DRAFTS=1 $(PY) -m sitegen engine-config zensical) -a 127.0.0.1:8000
+else ifeq ($(ENGINE),properdocs)
+	SITEGEN_DRAFTS=1 .venv-properdocs/bin/properdocs serve -f mkdocs.yml -a 127.0.0.1:8000
+else
 	SITEGEN_DRAFTS=1 $(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
+endif
 
 # DRAFTS=1 (the pull-request preview) includes status: draft editions; what gets published has none.
 DRAFTS ?=
-site: venv system
-	$(PY) -m sitegen --format $(FORMAT) build $(if $(DRAFTS),--drafts)
+site: venv system $(ENGINE_VENV)
+	$(PY) -m sitegen --format $(FORMAT) build --engine $(ENGINE) $(if $(DRAFTS),--drafts)
 
 # Start next year's notice: make edition NEW=2027 copies the newest edition as a draft.
 edition: venv
@@ -49,14 +72,17 @@ BASE ?=
 check: venv
 	$(PY) -m sitegen --format $(FORMAT) check$(if $(BASE), --base $(BASE))
 
-test: venv system node
+# Every engine's build is tested (tests/test_engines.py), so all of them are installed.
+test: venv system node engines
 	$(PY) -m pytest
 
-bench: venv system node
+bench: venv system node engines
 	$(PY) -m sitegen.bench
 
+LOCK := $(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 lock: venv
-	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(LOCK) -o requirements.txt requirements.in
+	cd engines && $(foreach e,$(EXTRA_ENGINES),../$(LOCK) -o $(e).txt $(e).in &&) true
 
 # Shows newer releases than the pins; exit status 0 either way (npm outdated exits 1 when any is found).
 outdated: venv node
@@ -64,4 +90,5 @@ outdated: venv node
 	npm outdated || true
 
 clean:
-	rm -rf build site .pytest_cache
+	rm -rf build site .pytest_cache .sitegen-*.yml
+	mkdir -p build/docs && touch build/docs/.gitkeep

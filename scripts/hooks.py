@@ -28,6 +28,7 @@ from mkdocs.plugins import event_priority
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitegen.errors import BuildError  # noqa: E402
+from sitegen.engines import not_found_links  # noqa: E402
 from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
 from sitegen.load import load_site  # noqa: E402
 from sitegen.errors import DataError  # noqa: E402
@@ -59,6 +60,8 @@ def on_config(config, **kwargs):
     nav_file = docs_dir / NAV_FILE
     if nav_file.is_file():
         config.nav = json.loads(nav_file.read_text(encoding="utf-8"))
+        # The 404 page's links (overrides/404.html); engines without hooks get them from engines.engine_config.
+        config.extra["not_found"] = not_found_links(config.nav, config.site_url)
     try:
         site = load_site(root)
     except DataError:

@@ -77,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="validate, generate and build site/ atomically")
     build.add_argument("--site-dir", type=Path, default=None)
     build.add_argument("--drafts", action="store_true", help="include status: draft editions (previews only)")
+    build.add_argument("--engine", default=None, help="mkdocs (default) | properdocs | zensical; also ENGINE=…")
+    engine_cfg = sub.add_parser("engine-config", help="write the configuration an engine without hooks serves build/docs with")
+    engine_cfg.add_argument("engine")
     edition = sub.add_parser("edition", help="start next year's notice: copy the newest edition as a draft")
     edition.add_argument("year")
     args = parser.parse_args(argv)
@@ -95,8 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             from .build import build_site
 
-            site_dir = build_site(args.root, args.site_dir, drafts=True if args.drafts else None)
+            site_dir = build_site(args.root, args.site_dir, drafts=True if args.drafts else None, engine=args.engine)
             print(f"网站已构建：{site_dir}")
+        elif args.command == "engine-config":
+            from .engines import serve_config
+
+            print(serve_config(args.root, args.engine))
         elif args.command == "edition":
             from .edition import start_edition
 

@@ -1,8 +1,10 @@
 """Build the whole site atomically: ``site/`` is replaced only by a complete build.
 
-validate → generate Markdown and downloads into a temporary folder → MkDocs
-→ check the result → swap it into ``site/``. Any failure leaves the previous
-``site/`` exactly as it was.
+validate → generate Markdown and downloads into a temporary folder → the
+engine (MkDocs by default; ProperDocs or Zensical with ENGINE=…, see
+engines.py) → the same post-build steps for every engine → check the result
+→ swap it into ``site/``. Any failure leaves the previous ``site/`` exactly
+as it was.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .generate import ROOT, generate, source_epoch
+from .generate import ROOT, generate, source_epoch, write_stamp
 from .load import load_site
 from .model import TIMEZONE
 from .postbuild import apply_csp
@@ -77,10 +79,16 @@ def beijing_noon(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(12), TIMEZONE).timestamp())
 
 
-def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | None = None) -> Path:
-    """Build ``site/``. ``drafts`` (default: SITEGEN_DRAFTS=1) includes draft editions, for previews only."""
+def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | None = None,
+               engine: str | None = None) -> Path:
+    """Build ``site/``. ``drafts`` (default: SITEGEN_DRAFTS=1) includes draft editions, for previews only.
+
+    ``engine`` (default: MkDocs) is one of engines.ENGINES.
+    """
+    from . import engines
     from .generate import drafts_wanted
 
+    engine = engines.chosen(engine)
     root = Path(root).resolve()
     site_dir = Path(site_dir or root / "site").resolve()
     drafts = drafts_wanted() if drafts is None else drafts
@@ -91,15 +99,27 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
         try:
             docs_dir, new_site = work / "docs", work / "site"
             generated = generate(docs_dir, root, drafts=drafts)
-            run_mkdocs(root, docs_dir, new_site, drafts)
-            # Post-build steps on the built HTML, for every engine. The CSP
-            # hashes each page's inline scripts as they are: keep it last.
-            apply_csp(new_site)
-            check_output(new_site, [d for per in generated.downloads.values() for d in per.values()])
+            if engine == "mkdocs":
+                run_mkdocs(root, docs_dir, new_site, drafts)
+            else:
+                write_stamp(docs_dir, root, drafts)  # ProperDocs' hook finds the pages made
+                engines.run_engine(engine, root, docs_dir, new_site)
+            # The engine has built; from here on every step is the same for every engine.
+            post_build(new_site, engine)
+            check_output(new_site, [d for per in generated.downloads.values() for d in per.values()], engine)
             swap(new_site, site_dir)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return site_dir
+
+
+def post_build(site_dir: Path, engine: str) -> None:
+    """Steps on the built folder, the same for every engine (the one call site after any engine)."""
+    from .engines import finish_site
+
+    finish_site(site_dir, engine)
+    # The CSP hashes each page's inline scripts as they are: keep it last.
+    apply_csp(site_dir)
 
 
 def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False) -> None:
@@ -107,8 +127,6 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False)
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
-
-    from .generate import write_stamp
 
     # The hook regenerates only when inputs changed; mark this folder as fresh.
     write_stamp(docs_dir, root, drafts)
@@ -126,7 +144,7 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False)
         raise BuildError(f"主题模板出错（{where}）：{exc}") from exc
 
 
-def check_output(site_dir: Path, downloads=()) -> None:
+def check_output(site_dir: Path, downloads=(), engine: str = "mkdocs") -> None:
     """The minimum a publishable site has; anything missing aborts the swap.
 
     Every download the pages link to must be in the site with the very bytes
@@ -134,7 +152,10 @@ def check_output(site_dir: Path, downloads=()) -> None:
     """
     import hashlib
 
-    missing = [p for p in ("index.html", "404.html", "sitemap.xml", "search/search_index.json") if not (site_dir / p).is_file()]
+    from .engines import SEARCH_INDEX
+
+    wanted = ("index.html", "404.html", "sitemap.xml", SEARCH_INDEX[engine])
+    missing = [p for p in wanted if not (site_dir / p).is_file()]
     for item in downloads:
         path = site_dir / item.path
         if not path.is_file():
