@@ -13,6 +13,7 @@ All the work (reading data, rendering pages and downloads) is plain Python in
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from sitegen.errors import BuildError  # noqa: E402
 from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
 from sitegen.load import load_site  # noqa: E402
 from sitegen.errors import DataError  # noqa: E402
+from sitegen.search import index_site  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 
 
@@ -75,6 +77,17 @@ _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplet
 # its copy in the nav) gets no table-of-contents toggle, yet the theme still
 # writes the toggle's <label for="__toc"> (W3C validator error): drop the for.
 _TOC_LABEL = '<label class="md-nav__title" for="__toc">'
+
+
+def on_post_build(config, **kwargs):
+    """`mkdocs build` / `mkdocs serve` run on their own: index the site for search (build_site does it itself)."""
+    if os.environ.get("SITEGEN_SEARCH_INDEX") == "later":
+        return
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        index_site(Path(config.site_dir), load_site(root))
+    except (DataError, BuildError) as exc:
+        raise PluginError(f"搜索索引没有生成：{exc}") from None
 
 
 def on_post_page(output, **kwargs):

@@ -17,6 +17,7 @@ from pathlib import Path
 from .generate import ROOT, generate, source_epoch
 from .load import load_site
 from .model import TIMEZONE
+from .search import index_site
 from .errors import BuildError, DataError  # noqa: F401 - BuildError re-exported
 
 # Set before MkDocs and the theme are imported (see build_environment()).
@@ -91,6 +92,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
             docs_dir, new_site = work / "docs", work / "site"
             generated = generate(docs_dir, root, drafts=drafts)
             run_mkdocs(root, docs_dir, new_site, drafts)
+            index_site(new_site, load_site(root, drafts=drafts))  # search (Pagefind), after any engine
             check_output(new_site, [d for per in generated.downloads.values() for d in per.values()])
             swap(new_site, site_dir)
         finally:
@@ -108,6 +110,7 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False)
 
     # The hook regenerates only when inputs changed; mark this folder as fresh.
     write_stamp(docs_dir, root, drafts)
+    os.environ["SITEGEN_SEARCH_INDEX"] = "later"  # the hook leaves the search index to build_site
     try:
         config = load_config(
             str(root / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True
@@ -120,6 +123,8 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False)
     except jinja2.TemplateError as exc:  # a theme override (overrides/*.html) is broken
         where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "overrides/"
         raise BuildError(f"主题模板出错（{where}）：{exc}") from exc
+    finally:
+        os.environ.pop("SITEGEN_SEARCH_INDEX", None)
 
 
 def check_output(site_dir: Path, downloads=()) -> None:
@@ -130,7 +135,7 @@ def check_output(site_dir: Path, downloads=()) -> None:
     """
     import hashlib
 
-    missing = [p for p in ("index.html", "404.html", "sitemap.xml", "search/search_index.json") if not (site_dir / p).is_file()]
+    missing = [p for p in ("index.html", "404.html", "sitemap.xml", "pagefind/pagefind.js") if not (site_dir / p).is_file()]
     for item in downloads:
         path = site_dir / item.path
         if not path.is_file():

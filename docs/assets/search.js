@@ -1,0 +1,69 @@
+// Site search (issue 11 item 5): the theme's search box, answered by Pagefind.
+//
+// The theme (Material for MkDocs) sends the reader's query to a search
+// worker and draws the results itself. overrides/partials/lazy-search.html
+// hands the theme this object instead of its own lunr worker, on the first
+// use of search. It speaks the theme's worker messages (0 setup, 1 ready,
+// 2 query, 3 result) and asks Pagefind (site/pagefind/, written at build by
+// scripts/sitegen/search.py), which cuts Chinese into words and searches a
+// query of one word as that word. The theme's look, keys and Chinese
+// wording stay as they are; no other host is contacted.
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+const MAX_PAGES = 10;      // result groups shown (one per page)
+const MAX_SECTIONS = 4;    // sections of a page listed under "在该页上还有…"
+
+const escape = text => String(text).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+
+// The theme's query syntax (+term, -term, term*, "…") means nothing to Pagefind.
+const clean = query => String(query).replace(/["*+~^:]|(^|\s)-/g, " ").replace(/\s+/g, " ").trim();
+
+// "/2021/contacts/#x" → "2021/contacts/#x": the theme resolves it against the site root.
+const relative = url => url.replace(/^\/+/, "");
+
+export function connect(root) {
+  const listeners = [];
+  let pagefind = null;
+  const ready = import(new URL("pagefind/pagefind.js", root).href).then(async module => {
+    await module.options({ baseUrl: "/", excerptLength: 24 });
+    await module.init();
+    pagefind = module;
+  });
+  const emit = data => listeners.slice().forEach(fn => fn({ data }));
+
+  async function search(query) {
+    const text = clean(query);
+    if (!text) return { items: [], total: 0 };
+    await ready;
+    const found = await pagefind.search(text);
+    const pages = await Promise.all(found.results.slice(0, MAX_PAGES * 2).map(async r => ({ r, d: await r.data() })));
+    const terms = Object.fromEntries(text.split(" ").map(t => [t, true]));
+    const ranked = pages
+      .map(({ r, d }) => ({ d, score: r.score * (d.meta && d.meta.boost ? Number(d.meta.boost) : 1) }))
+      .sort((a, b) => b.score - a.score || (a.d.url < b.d.url ? -1 : 1))
+      .slice(0, MAX_PAGES);
+    const items = ranked.map(({ d, score }) => {
+      const page = { location: relative(d.url), title: escape(d.meta.title || d.url), text: `<p>${d.excerpt}</p>`, score, terms };
+      const sections = (d.sub_results || [])
+        .filter(s => s.url.includes("#") && s.url !== d.url)
+        .slice(0, MAX_SECTIONS)
+        .map((s, i) => ({ location: relative(s.url), title: escape(s.title), text: `<p>${s.excerpt}</p>`, score: score * (0.9 - i * 0.01), terms }));
+      return [page, ...sections];
+    });
+    return { items, total: found.results.length };
+  }
+
+  return {
+    addEventListener(type, fn) { if (type === "message") listeners.push(fn); },
+    removeEventListener(type, fn) { const i = listeners.indexOf(fn); if (i >= 0) listeners.splice(i, 1); },
+    postMessage(message) {
+      if (!message) return;
+      if (message.type === SETUP) ready.then(() => emit({ type: READY }), error => { console.warn(error); emit({ type: READY }); });
+      else if (message.type === QUERY) search(message.data).then(data => emit({ type: RESULT, data }), error => {
+        console.warn(error);
+        emit({ type: RESULT, data: { items: [], total: 0 } });
+      });
+    },
+    terminate() { listeners.length = 0; },
+  };
+}
