@@ -85,7 +85,7 @@ def on_post_build(config, **kwargs):
         return
     root = Path(config.config_file_path).resolve().parent
     try:
-        index_site(Path(config.site_dir), load_site(root))
+        index_site(Path(config.site_dir), load_site(root), root)
     except (DataError, BuildError) as exc:
         raise PluginError(f"搜索索引没有生成：{exc}") from None
 

@@ -29,15 +29,17 @@ export function connect(root) {
     await module.init();
     pagefind = module;
   });
+  let queue = Promise.resolve();
   const emit = data => listeners.slice().forEach(fn => fn({ data }));
 
   async function search(query) {
     const text = clean(query);
     if (!text) return { items: [], total: 0 };
     await ready;
-    const found = await pagefind.search(text);
+    let found = await pagefind.search(text);
+    let terms = Object.fromEntries(text.split(" ").map(t => [t, true]));
+    if (!found.results.length) [found, terms] = await anyWord(text);
     const pages = await Promise.all(found.results.slice(0, MAX_PAGES * 2).map(async r => ({ r, d: await r.data() })));
-    const terms = Object.fromEntries(text.split(" ").map(t => [t, true]));
     const ranked = pages
       .map(({ r, d }) => ({ d, score: r.score * (d.meta && d.meta.boost ? Number(d.meta.boost) : 1) }))
       .sort((a, b) => b.score - a.score || (a.d.url < b.d.url ? -1 : 1))
@@ -53,13 +55,38 @@ export function connect(root) {
     return { items, total: found.results.length };
   }
 
+  // Nothing has every word (怎么报送: no page says 怎么): pages with any of
+  // them, scores added up; the theme marks the words not found as 缺少.
+  async function anyWord(text) {
+    const words = typeof Intl !== "undefined" && Intl.Segmenter
+      ? [...new Intl.Segmenter("zh", { granularity: "word" }).segment(text)].filter(s => s.isWordLike).map(s => s.segment)
+      : text.split(" ");
+    const terms = {}, byId = new Map();
+    for (const word of new Set(words)) {
+      const found = await pagefind.search(word);
+      terms[word] = found.results.length > 0;
+      for (const r of found.results) {
+        const seen = byId.get(r.id);
+        byId.set(r.id, seen ? { ...seen, score: seen.score + r.score } : { id: r.id, score: r.score, data: r.data });
+      }
+    }
+    // a page whose title names one of the words (如何报送 for 报送) comes first
+    const results = await Promise.all([...byId.values()].map(async r => {
+      const d = await r.data();
+      const named = [...new Set(words)].some(w => terms[w] && (d.meta.title || "").includes(w));
+      return { ...r, data: async () => d, score: r.score * (named ? 2 : 1) };
+    }));
+    return [{ results: results.sort((a, b) => b.score - a.score) }, terms];
+  }
+
   return {
     addEventListener(type, fn) { if (type === "message") listeners.push(fn); },
     removeEventListener(type, fn) { const i = listeners.indexOf(fn); if (i >= 0) listeners.splice(i, 1); },
     postMessage(message) {
       if (!message) return;
       if (message.type === SETUP) ready.then(() => emit({ type: READY }), error => { console.warn(error); emit({ type: READY }); });
-      else if (message.type === QUERY) search(message.data).then(data => emit({ type: RESULT, data }), error => {
+      // One query at a time, answered in the order asked (the theme asks on every key and shows the last answer).
+      else if (message.type === QUERY) queue = queue.then(() => search(message.data)).then(data => emit({ type: RESULT, data }), error => {
         console.warn(error);
         emit({ type: RESULT, data: { items: [], total: 0 } });
       });

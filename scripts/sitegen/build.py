@@ -92,7 +92,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
             docs_dir, new_site = work / "docs", work / "site"
             generated = generate(docs_dir, root, drafts=drafts)
             run_mkdocs(root, docs_dir, new_site, drafts)
-            index_site(new_site, load_site(root, drafts=drafts))  # search (Pagefind), after any engine
+            index_site(new_site, load_site(root, drafts=drafts), root)  # search (Pagefind), after any engine
             check_output(new_site, [d for per in generated.downloads.values() for d in per.values()])
             swap(new_site, site_dir)
         finally:
