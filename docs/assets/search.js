@@ -13,6 +13,11 @@ const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const MAX_PAGES = 10;      // result groups shown (one per page)
 const MAX_SECTIONS = 4;    // sections of a page listed under "在该页上还有…"
 
+// The index has zero-width breaks between words (scripts/sitegen/search.py); they stay out of what is shown.
+const plain = text => String(text || "").replace(/\u200b/g, "");
+// Pagefind's titles may carry character references (&#60;); shown as text, escaped once.
+const decode = text => String(text).replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+  .replace(/&(lt|gt|quot|#39|amp);/g, (_, e) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", amp: "&" })[e]);
 const escape = text => String(text).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
 // The theme's query syntax (+term, -term, term*, "…") means nothing to Pagefind.
@@ -45,11 +50,11 @@ export function connect(root) {
       .sort((a, b) => b.score - a.score || (a.d.url < b.d.url ? -1 : 1))
       .slice(0, MAX_PAGES);
     const items = ranked.map(({ d, score }) => {
-      const page = { location: relative(d.url), title: escape(d.meta.title || d.url), text: `<p>${d.excerpt}</p>`, score, terms };
+      const page = { location: relative(d.url), title: escape(decode(plain(d.meta.title) || d.url)), text: `<p>${plain(d.excerpt)}</p>`, score, terms };
       const sections = (d.sub_results || [])
         .filter(s => s.url.includes("#") && s.url !== d.url)
         .slice(0, MAX_SECTIONS)
-        .map((s, i) => ({ location: relative(s.url), title: escape(s.title), text: `<p>${s.excerpt}</p>`, score: score * (0.9 - i * 0.01), terms }));
+        .map((s, i) => ({ location: relative(s.url), title: escape(decode(plain(s.title))), text: `<p>${plain(s.excerpt)}</p>`, score: score * (0.9 - i * 0.01), terms }));
       return [page, ...sections];
     });
     return { items, total: found.results.length };
@@ -73,7 +78,7 @@ export function connect(root) {
     // a page whose title names one of the words (如何报送 for 报送) comes first
     const results = await Promise.all([...byId.values()].map(async r => {
       const d = await r.data();
-      const named = [...new Set(words)].some(w => terms[w] && (d.meta.title || "").includes(w));
+      const named = [...new Set(words)].some(w => terms[w] && plain(d.meta.title).includes(w));
       return { ...r, data: async () => d, score: r.score * (named ? 2 : 1) };
     }));
     return [{ results: results.sort((a, b) => b.score - a.score) }, terms];

@@ -172,3 +172,21 @@ def index_site(site_dir: Path, site: Site, root: Path | None = None) -> Path:
                  "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"):
         (out / name).unlink(missing_ok=True)
     return out
+
+
+def read_index(site_dir: Path, word_breaks: bool = False) -> list[dict]:
+    """What Pagefind stored for each page (url, content, meta, word_count), read back from its fragment files.
+
+    For tests and for checking a build by hand; the search box never needs it.
+    The content is the indexed text, without the zero-width word breaks unless ``word_breaks``.
+    """
+    import gzip
+
+    pages = []
+    for path in sorted((Path(site_dir) / BUNDLE / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        page = json.loads(raw[raw.index(b"{"):])
+        if not word_breaks:
+            page["content"] = page.get("content", "").replace(WORD_BREAK, "")
+        pages.append(page)
+    return sorted(pages, key=lambda p: p["url"])
