@@ -16,6 +16,7 @@ All the work (reading data, rendering pages and downloads) is plain Python in
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ from sitegen.engines import not_found_links  # noqa: E402
 from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
 from sitegen.load import load_site  # noqa: E402
 from sitegen.errors import DataError  # noqa: E402
+from sitegen.search import index_site  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 from sitegen.postbuild import secure_page  # noqa: E402
 
@@ -90,9 +92,21 @@ _TOC_LABEL = '<label class="md-nav__title" for="__toc">'
 
 def _secure(output: str, name: str) -> str:
     try:
-        return secure_page(output, name=name)
+        # Search is Pagefind (WebAssembly) on every build, so serve and plain `mkdocs build` allow it too.
+        return secure_page(output, features=("pagefind",), name=name)
     except BuildError as exc:  # an onclick=… or javascript: link in a page
         raise PluginError(str(exc)) from None
+
+
+def on_post_build(config, **kwargs):
+    """`mkdocs build` / `mkdocs serve` run on their own: index the site for search (build_site does it itself)."""
+    if os.environ.get("SITEGEN_SEARCH_INDEX") == "later":
+        return
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        index_site(Path(config.site_dir), load_site(root), root)
+    except (DataError, BuildError) as exc:
+        raise PluginError(f"搜索索引没有生成：{exc}") from None
 
 
 def on_post_page(output, page=None, **kwargs):

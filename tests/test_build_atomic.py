@@ -134,5 +134,5 @@ def test_successful_build_replaces_the_whole_site(published):
     build_site(project, site)
     after = tree_hashes(site)
     assert "published-marker.txt" not in after
-    assert {"index.html", "404.html", "sitemap.xml", "search/search_index.json"} <= set(after)
+    assert {"index.html", "404.html", "sitemap.xml", "pagefind/pagefind.js"} <= set(after)
     assert leftovers(site.parent) == []

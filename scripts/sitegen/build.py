@@ -20,6 +20,7 @@ from .generate import ROOT, generate, source_epoch, write_stamp
 from .load import load_site
 from .model import TIMEZONE
 from .postbuild import apply_csp
+from .search import index_site
 from .errors import BuildError, DataError  # noqa: F401 - BuildError re-exported
 
 # Set before MkDocs and the theme are imported (see build_environment()).
@@ -105,7 +106,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
                 write_stamp(docs_dir, root, drafts)  # ProperDocs' hook finds the pages made
                 engines.run_engine(engine, root, docs_dir, new_site)
             # The engine has built; from here on every step is the same for every engine.
-            post_build(new_site, engine)
+            post_build(new_site, engine, root, drafts)
             check_output(new_site, [d for per in generated.downloads.values() for d in per.values()], engine)
             swap(new_site, site_dir)
         finally:
@@ -113,11 +114,12 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
     return site_dir
 
 
-def post_build(site_dir: Path, engine: str) -> None:
+def post_build(site_dir: Path, engine: str, root: Path = ROOT, drafts: bool = False) -> None:
     """Steps on the built folder, the same for every engine (the one call site after any engine)."""
     from .engines import finish_site
 
     finish_site(site_dir, engine)
+    index_site(site_dir, load_site(root, drafts=drafts), root)  # search (Pagefind), the same on every engine
     # The CSP hashes each page's inline scripts as they are: keep it last.
     apply_csp(site_dir)
 
@@ -130,6 +132,7 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False)
 
     # The hook regenerates only when inputs changed; mark this folder as fresh.
     write_stamp(docs_dir, root, drafts)
+    os.environ["SITEGEN_SEARCH_INDEX"] = "later"  # the hook leaves the search index to build_site
     try:
         config = load_config(
             str(root / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True
@@ -142,6 +145,8 @@ def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False)
     except jinja2.TemplateError as exc:  # a theme override (overrides/*.html) is broken
         where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else "overrides/"
         raise BuildError(f"主题模板出错（{where}）：{exc}") from exc
+    finally:
+        os.environ.pop("SITEGEN_SEARCH_INDEX", None)
 
 
 def check_output(site_dir: Path, downloads=(), engine: str = "mkdocs") -> None:
@@ -152,10 +157,7 @@ def check_output(site_dir: Path, downloads=(), engine: str = "mkdocs") -> None:
     """
     import hashlib
 
-    from .engines import SEARCH_INDEX
-
-    wanted = ("index.html", "404.html", "sitemap.xml", SEARCH_INDEX[engine])
-    missing = [p for p in wanted if not (site_dir / p).is_file()]
+    missing = [p for p in ("index.html", "404.html", "sitemap.xml", "pagefind/pagefind.js") if not (site_dir / p).is_file()]
     for item in downloads:
         path = site_dir / item.path
         if not path.is_file():

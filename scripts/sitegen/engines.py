@@ -32,12 +32,7 @@ DEFAULT = "mkdocs"
 ENGINES = ("mkdocs", "properdocs", "zensical")
 # Engines that run scripts/hooks.py themselves.
 WITH_HOOKS = {"mkdocs", "properdocs"}
-# Where each engine's search index is written (checked after every build).
-SEARCH_INDEX = {
-    "mkdocs": "search/search_index.json",
-    "properdocs": "search/search_index.json",
-    "zensical": "search.json",
-}
+# The search index (Pagefind, written after every engine) is checked in build.check_output.
 
 
 def chosen(engine: str | None = None) -> str:

@@ -185,6 +185,19 @@ def open_search(page, query: str) -> None:
         " return document.querySelector('.md-search__input').value === q && m && /\\d|没有/.test(m.textContent); }",
         arg=query,
     )
+    # The answer to the whole query may come after one to an earlier keystroke: wait until the list stays the same.
+    page.wait_for_function(
+        """() => new Promise(done => {
+            const list = () => document.querySelector('.md-search-result').innerHTML;
+            let last = list(), quiet = 0;
+            const tick = setInterval(() => {
+              const now = list();
+              quiet = now === last ? quiet + 1 : 0;
+              last = now;
+              if (quiet >= 4) { clearInterval(tick); done(true); }
+            }, 50);
+        })"""
+    )
 
 
 def search_results(page) -> list[dict]:

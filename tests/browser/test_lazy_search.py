@@ -1,7 +1,7 @@
 """Search loads on demand (overrides/partials/lazy-search.html).
 
-Opening a page fetches neither the search index nor the search worker and
-its language files; the first use of search does, once, and the search then
+Opening a page fetches neither the search index nor Pagefind's files
+(assets/search.js, pagefind/); the first use of search does, once, and the search then
 finds pages. A page opened from a search result (?h=…) loads the index at
 once, because the theme highlights the searched words with it.
 """
@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-SEARCH_FILES = ("search/search_index.json", "/workers/search.", "/lunr/")
+SEARCH_FILES = ("search/search_index.json", "/workers/search.", "/lunr/", "/pagefind/", "assets/search.js")
 
 
 def searching(urls: list[str]) -> list[str]:
@@ -51,7 +51,8 @@ def test_first_search_loads_index_and_finds_pages(browser, server, site_model):
     plan_hit.first.wait_for(timeout=60000)  # generous ceiling for a loaded CI machine; raises if 实施方案 is not among the results
     index = [u for u in urls if u.endswith("search/search_index.json")]
     assert len(index) == 1, f"search index requested {len(index)} times"
-    assert any("/workers/search." in u for u in urls), "search worker never started"
+    assert any(u.endswith("/pagefind/pagefind.js") for u in urls), "Pagefind never loaded"
+    assert not any("/workers/search." in u or "/lunr/" in u for u in urls), "the theme's lunr worker started"
     context.close()
 
 
