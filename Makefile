@@ -52,7 +52,12 @@ check: venv
 test: venv system node
 	$(PY) -m pytest
 
-bench: venv system node
+# Lighthouse (bench/package.json) is installed only here: heavy, and no test needs it.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: venv system node bench/node_modules/.installed
 	$(PY) -m sitegen.bench
 
 lock: venv
