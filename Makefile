@@ -76,7 +76,12 @@ check: venv
 test: venv system node engines
 	$(PY) -m pytest
 
-bench: venv system node engines
+# Lighthouse (bench/package.json) is installed only here: heavy, and no test needs it.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench: venv system node engines bench/node_modules/.installed
 	$(PY) -m sitegen.bench
 
 LOCK := $(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
