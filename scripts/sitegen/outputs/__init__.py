@@ -57,7 +57,7 @@ def version_date(site: Edition, facts: list[tuple[str, str, str]] | None = None,
 
 
 def form_file_name(site: Edition, extension: str) -> str:
-    """The sample table's name when saved: 2021年特色亮点活动筹备方案（样表）.docx (the year first, once)."""
+    """The sample table's name when saved: <year>年特色亮点活动筹备方案（样表）.docx (the year first, once)."""
     name = site.form.file_name
     return (name if name.startswith(site.key) else f"{site.key}年{name}") + extension
 

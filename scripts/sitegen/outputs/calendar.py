@@ -53,7 +53,7 @@ def path_for(site: Edition, audience: str) -> str:
 
 
 def file_name(site: Edition, audience: str) -> str:
-    """The name offered when saving: 2021年全国科技工作者日-本会会员单位截止时间.ics."""
+    """The name offered when saving: <year>年全国科技工作者日-本会会员单位截止时间.ics."""
     return f"{site.document.holiday.year}年全国科技工作者日-{site.audience(audience).short}截止时间.ics"
 
 
