@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -56,10 +57,19 @@ def version_date(site: Edition, facts: list[tuple[str, str, str]] | None = None,
     return max(dates + [site.document.date])
 
 
+# Characters Windows, Android or iOS refuse in a file name (browsers would replace them anyway).
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def safe_file_name(name: str) -> str:
+    """A name from the data made safe to save under: unsafe characters become "_", no leading/trailing dots or spaces."""
+    return re.sub(r"\s+", " ", _UNSAFE.sub("_", name)).strip(" .") or "download"
+
+
 def form_file_name(site: Edition, extension: str) -> str:
     """The sample table's name when saved: <year>年特色亮点活动筹备方案（样表）.docx (the year first, once)."""
     name = site.form.file_name
-    return (name if name.startswith(site.key) else f"{site.key}年{name}") + extension
+    return safe_file_name(name if name.startswith(site.key) else f"{site.key}年{name}") + extension
 
 
 def form_date(site: Edition) -> dt.date:

@@ -26,7 +26,7 @@ from icalendar import Alarm, Calendar, Event
 
 from ..model import TIMEZONE, Deadline, Edition, Stage
 from ..textfmt import cn_date, due_text, phone_display, stage_span
-from . import Produced, prodid, version_date
+from . import Produced, prodid, safe_file_name, version_date
 
 # Namespace of every UID; together with the data keys it makes UIDs stable
 # across builds and unique across the files of this site.
@@ -54,7 +54,7 @@ def path_for(site: Edition, audience: str) -> str:
 
 def file_name(site: Edition, audience: str) -> str:
     """The name offered when saving: <year>年全国科技工作者日-本会会员单位截止时间.ics."""
-    return f"{site.document.holiday.year}年全国科技工作者日-{site.audience(audience).short}截止时间.ics"
+    return safe_file_name(f"{site.document.holiday.year}年全国科技工作者日-{site.audience(audience).short}截止时间") + ".ics"
 
 
 def calendar_facts(site: Edition, audience: str) -> list[tuple[str, str, str]]:

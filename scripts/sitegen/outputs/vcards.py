@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..model import Contact, Edition
 from ..textfmt import tel_href
-from . import Produced, prodid, version_date
+from . import Produced, prodid, safe_file_name, version_date
 
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "kjgzzr.crs-tdxh.github.io")
 LINE_OCTETS = 75
@@ -107,7 +107,7 @@ def path_for(contact: Contact) -> str:
 
 def file_name(contact: Contact) -> str:
     """The name offered when saving: 中国铁道学会学术交流与科普部-陈若水.vcf."""
-    return f"{contact.name}-{'、'.join(contact.people)}{EXTENSION}"
+    return safe_file_name(f"{contact.name}-{'、'.join(contact.people)}") + EXTENSION
 
 
 def contact_facts(contact: Contact) -> list[tuple[str, str, str]]:
