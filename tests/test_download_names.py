@@ -74,3 +74,26 @@ def test_file_sizes_are_shown_next_to_calendar_and_card_links(edition_dir):
         for a in links(edition_dir / page):
             after = a.getparent().text_content()
             assert re.search(label + r"\d+(\.\d)? (B|KB|MB)", after), (page, after)
+
+
+def test_a_files_date_is_the_notice_date_or_its_latest_change(site_data, tmp_path):
+    """Never the build clock: a change note on a fact a file shows moves that file's date, and only its."""
+    import dataclasses
+    import datetime as dt
+
+    from sitegen.model import FactChange
+    from sitegen.outputs import form_pdf
+
+    contact = site_data.contacts[0]
+    day = site_data.document.date + dt.timedelta(days=5)
+    change = FactChange(kind="contact", key=contact.id, field="phones", old=("010-1",), new=tuple(contact.phones),
+                        path="contacts[0].phones", file="contacts.yaml", line=None, date=day, note="电话有变")
+    edited = dataclasses.replace(site_data, history=(change,))
+    cards = {item.key: item.date for item in vcards.produce(edited, tmp_path)}
+    assert cards[f"vcard-{contact.id}"] == day
+    assert all(d == site_data.document.date for k, d in cards.items() if k != f"vcard-{contact.id}")
+    assert {item.date for item in form_pdf.produce(edited, tmp_path)} == {site_data.document.date}
+    calendars = {item.key: item.date for item in calendar.produce(edited, tmp_path)}
+    uses = {d.audience for d in site_data.deadlines if d.contact == contact.id}
+    for audience in site_data.audiences:
+        assert calendars[f"ics-{audience.key}"] == (day if audience.key in uses else site_data.document.date)
