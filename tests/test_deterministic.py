@@ -98,7 +98,7 @@ def test_downloads_are_part_of_the_compared_tree(builds, site_data, tmp_path):
 
     folder = f"{site_data.key}/downloads/"
     downloads = sorted(p for p in builds["a"] if p.startswith(folder))
-    produced = {item.path for item in outputs.produce_all(site_data, tmp_path, site_data.document.date).values()}
+    produced = {item.path for item in outputs.produce_all(site_data, tmp_path).values()}
     assert produced and all(p.startswith(folder) for p in produced)
     if site_data.is_draft and not drafts_wanted():
         assert downloads == [], "a draft's downloads were published"

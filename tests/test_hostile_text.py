@@ -307,8 +307,17 @@ def test_vcards_carry_the_values(hostile):
     cards = [card for path in downloads(site, ".vcf") for card in vobject.readComponents(path.read_text(encoding="utf-8"))]
     card = next(c for c in cards if contact.organization in c.org.value)
     assert card.org.value[:2] == [contact.organization, contact.department]
-    note = card.note.value
-    assert contact.purpose in note and contact.people[0] in note
+    assert card.fn.value == contact.people[0] and card.n.value.family == contact.people[0]
+    assert contact.purpose in card.note.value
+
+
+def test_download_names_are_safe_file_names(hostile, hostile_pages):
+    """Names from hostile data (<, >, /, |, \\, *) are saved under a name every phone accepts."""
+    found = [attrs["download"] for page in hostile_pages.values() for tag, attrs in page.elements
+             if tag == "a" and attrs.get("download")]
+    assert len(found) >= 5
+    for name in found:
+        assert not set(name) & set('\\/:*?"<>|'), name
 
 
 # ---------------------------------------------------------------------------

@@ -115,8 +115,8 @@ def generate(out_dir: Path, root: Path = ROOT, *, drafts: bool | None = None, on
         for edition in site.editions:
             reuse = only is not None and edition.key not in only and (out_dir / STAMP).is_file()
             downloads[edition.key] = (
-                reuse_downloads(edition, out_dir, staging, updated) if reuse else None
-            ) or produce_all(edition, staging, updated)
+                reuse_downloads(edition, out_dir, staging) if reuse else None
+            ) or produce_all(edition, staging)
         write_feeds(site, staging, base_url)
         pages = render_site(site, docs_dir, downloads, updated, base_url)
         for rel, text in pages.items():
@@ -137,7 +137,7 @@ NAV_FILE = ".sitegen-nav.json"  # the navigation, for the engine (dot files are 
 DOWNLOADS_FILE = ".sitegen-downloads.json"  # what each edition's downloads are, to reuse them
 
 
-def reuse_downloads(edition: Edition, out_dir: Path, staging: Path, updated: dt.date) -> dict[str, Download] | None:
+def reuse_downloads(edition: Edition, out_dir: Path, staging: Path) -> dict[str, Download] | None:
     """The downloads of an unchanged edition, copied from the last generation; None when they cannot be reused."""
     try:
         recorded = json.loads((out_dir / DOWNLOADS_FILE).read_text(encoding="utf-8"))[edition.key]
@@ -146,12 +146,12 @@ def reuse_downloads(edition: Edition, out_dir: Path, staging: Path, updated: dt.
     found: dict[str, Download] = {}
     for key, fields in recorded.items():
         source = out_dir / fields["path"]
-        if not source.is_file() or fields.get("date") != updated.isoformat():
+        if not source.is_file():
             return None
         target = staging / fields["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-        fields = {**fields, "date": updated}
+        fields = {**fields, "date": dt.date.fromisoformat(fields["date"]) if fields.get("date") else None}
         found[key] = Download(**fields)
     return found
 

@@ -48,7 +48,10 @@ def test_one_file_per_audience(site_data, produced):
     assert len(paths) == len(items)
     for item in items.values():
         assert re.fullmatch(rf"downloads/kjgzzr-{site_data.key}-[a-z0-9-]+\.ics", item.path)
-        assert item.format == "日历"
+        assert item.format == "日历文件"
+        who = site_data.audience(item.key.removeprefix("ics-"))
+        assert item.file_name == f"{site_data.document.holiday.year}年全国科技工作者日-{who.short}截止时间.ics"
+        assert item.date == site_data.document.date or any(c.date == item.date for c in site_data.history)
         assert (out / item.path).is_file()
 
 
@@ -99,13 +102,22 @@ def check_events(site_data, produced, audience: str) -> None:
         assert site_data.channel_of(item) in description
         assert who.short in [str(c) for c in event["CATEGORIES"].cats]
         assert event["DTSTAMP"].dt == stamp
+        # Two reminders, both at 09:00 local time: three days before and on the due day.
         alarms = event.walk("VALARM")
-        assert len(alarms) == 1
-        alarm = alarms[0]
-        assert str(alarm["ACTION"]) == "DISPLAY" and str(alarm["DESCRIPTION"])
-        trigger = alarm["TRIGGER"].dt
-        fires = dt.datetime.combine(item.due, dt.time(0)) + trigger
-        assert fires.date() == item.due - dt.timedelta(days=3), f"{item.key}: reminder not three days before"
+        assert len(alarms) == 2, f"{item.key}: {len(alarms)} alarms"
+        fires = []
+        for alarm in alarms:
+            assert str(alarm["ACTION"]) == "DISPLAY"  # RFC 5545 3.6.6: DISPLAY needs DESCRIPTION and TRIGGER
+            assert item.what in str(alarm["DESCRIPTION"])
+            trigger = alarm["TRIGGER"]
+            assert isinstance(trigger.dt, dt.timedelta)  # relative to DTSTART (no RELATED=END)
+            assert trigger.params.get("RELATED", "START") == "START"
+            fires.append(dt.datetime.combine(item.due, dt.time(0)) + trigger.dt)
+        assert sorted(fires) == [dt.datetime.combine(item.due - dt.timedelta(days=3), dt.time(9)),
+                                 dt.datetime.combine(item.due, dt.time(9))], f"{item.key}: {fires}"
+        assert len({str(a["UID"]) for a in alarms}) == 2
+        on_the_day = [a for a in alarms if a["TRIGGER"].dt == dt.timedelta(hours=9)][0]
+        assert "今天" in str(on_the_day["DESCRIPTION"])
 
     # Nothing else, and none of the other audience's deadlines.
     assert set(found) == expected_uids

@@ -49,9 +49,10 @@ def runs_of(element):
 
 def test_produce_reports_a_stable_ascii_url_and_the_chinese_file_name(site_data):
     item, path, _ = produced()["form-docx"]
-    assert item.key == "form-docx" and item.format == "Word"
+    assert item.key == "form-docx" and item.format == "Word 文档"
     assert item.path == f"downloads/form-{site_data.document.date.year}.docx" and item.path.isascii()
-    assert item.file_name == site_data.form.file_name + ".docx"
+    assert item.file_name == f"{site_data.key}年{site_data.form.file_name}.docx"
+    assert item.date == site_data.document.date or any(c.date == item.date for c in site_data.history)
     assert path.read_bytes()[:2] == b"PK"
 
 

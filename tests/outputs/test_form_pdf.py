@@ -17,9 +17,10 @@ from sitegen.outputs import form_layout, form_pdf
 
 def test_produce_reports_a_stable_ascii_url_and_the_chinese_file_name(site_data):
     item, path, _ = produced()["form-pdf"]
-    assert item.key == "form-pdf" and item.format == "PDF"
+    assert item.key == "form-pdf" and item.format == "PDF 文档"
     assert item.path == f"downloads/form-{site_data.document.date.year}.pdf" and item.path.isascii()
-    assert item.file_name == site_data.form.file_name + ".pdf"
+    assert item.file_name == f"{site_data.key}年{site_data.form.file_name}.pdf"
+    assert item.date == site_data.document.date or any(c.date == item.date for c in site_data.history)
     assert path.read_bytes().startswith(b"%PDF-")
 
 

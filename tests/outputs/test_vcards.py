@@ -1,10 +1,13 @@
-"""The contact cards: one vCard 4.0 per contact group, parsed back with vobject
-and compared with the edition's contacts.yaml; RFC 6350 framing; PRODID and UIDs
-of the edition's year; linked from 联系方式."""
+"""The contact cards: one vCard 3.0 file per contact group with a card per person
+(FN and N are the person's name, so phones save the contact under it), parsed
+back with vobject and compared with the edition's contacts.yaml; RFC 2426
+framing; PRODID and UIDs of the edition's year; linked from 联系方式 with a
+readable download name."""
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import uuid
 from pathlib import Path
@@ -24,7 +27,7 @@ def produced(site_data, tmp_path_factory):
 
 def read(out: Path, item):
     data = (out / item.path).read_bytes()
-    return data, vobject.readOne(data.decode("utf-8"))
+    return data, list(vobject.readComponents(data.decode("utf-8")))
 
 
 def values(card, name: str) -> list:
@@ -37,40 +40,52 @@ def test_one_card_per_contact_group(site_data, produced):
     for contact in site_data.contacts:
         item = items[f"vcard-{contact.id}"]
         assert re.fullmatch(r"downloads/[a-z0-9-]+\.vcf", item.path)
-        assert item.file_name == f"{contact.name}.vcf"
+        assert item.file_name == f"{contact.organization}{contact.department}-{'、'.join(contact.people)}.vcf"
         assert item.format == "名片"
+        assert not set(item.file_name) & set('\\/:*?"<>|'), "not a valid file name on Windows"
 
 
 def test_every_card_matches_the_data(site_data, produced):
     out, items = produced
     uids = set()
     for contact in site_data.contacts:
-        data, card = read(out, items[f"vcard-{contact.id}"])
-        assert card.version.value == "4.0"
-        assert card.prodid.value == f"-//{site_data.document.issuer}//{site_data.key}全国科技工作者日活动网站//ZH"
-        assert card.kind.value == "org"
-        assert card.fn.value == contact.name
-        assert card.org.value == [contact.organization, contact.department]
-        # Phones: tel: URIs in +86 form, one per number in the data.
-        tels = values(card, "tel")
-        assert len(tels) == len(contact.phones)
-        for tel, phone in zip(tels, contact.phones):
-            assert tel.params["VALUE"] == ["uri"]
-            assert "voice" in ",".join(tel.params["TYPE"]).split(",")
-            assert tel.value.startswith("tel:+86")
-            assert tel.value == "tel:+86" + phone_digits(phone).lstrip("0")
-        assert [e.value for e in values(card, "email")] == list(contact.emails)
-        people = [r.value for r in values(card, "related")]
-        assert people == list(contact.people)
-        note = card.note.value
-        assert contact.purpose in note
-        for person in contact.people:
-            assert person in note
-        assert contact.source in note
-        assert site_data.audience(contact.audience).short in card.categories.value
-        uids.add(card.uid.value)
-        assert card.uid.value == f"urn:uuid:{uuid.uuid5(vcards.UID_NAMESPACE, f'{site_data.key}/contact/{contact.id}')}"
-    assert len(uids) == len(site_data.contacts)
+        data, cards = read(out, items[f"vcard-{contact.id}"])
+        assert [c.fn.value for c in cards] == list(contact.people), "one card per person, named after them"
+        for person, card in zip(contact.people, cards):
+            assert card.version.value == "3.0"
+            assert card.prodid.value == f"-//{site_data.document.issuer}//{site_data.key}全国科技工作者日活动网站//ZH"
+            # The name a phone files the contact under: FN, and N (RFC 2426 requires both).
+            assert card.fn.value == person
+            assert str(card.n.value).strip() == person
+            assert card.n.value.family == person and card.n.value.given == ""
+            assert card.org.value == [contact.organization, contact.department]
+            # Phones in +86 form, one per number in the data.
+            tels = values(card, "tel")
+            assert len(tels) == len(contact.phones)
+            for tel, phone in zip(tels, contact.phones):
+                types = {t.upper() for t in ",".join(tel.params["TYPE"]).split(",")}
+                assert {"WORK", "VOICE"} <= types
+                assert tel.value == "+86" + phone_digits(phone).lstrip("0")
+            assert [e.value for e in values(card, "email")] == list(contact.emails)
+            note = card.note.value
+            assert contact.purpose in note and contact.name in note and contact.source in note
+            for other in contact.people:
+                assert other in note or other == person
+            assert site_data.audience(contact.audience).short in card.categories.value
+            assert "kind" not in card.contents and "related" not in card.contents  # vCard 4.0 only
+            assert card.uid.value == vcards.card_uid(site_data, contact, person)
+            uids.add(card.uid.value)
+    assert len(uids) == sum(len(c.people) for c in site_data.contacts)
+
+
+def test_a_group_of_two_saves_two_named_contacts(site_data, produced):
+    out, items = produced
+    groups = [c for c in site_data.contacts if len(c.people) > 1]
+    assert groups, "the data has a contact group with two people (中国科协培训和人才服务中心)"
+    for contact in groups:
+        _, cards = read(out, items[f"vcard-{contact.id}"])
+        assert len(cards) == len(contact.people)
+        assert len({c.uid.value for c in cards}) == len(cards)
 
 
 def test_uids_differ_between_editions(site_data):
@@ -85,7 +100,7 @@ def test_crlf_and_folding(produced):
     folded = 0
     for item in items.values():
         data = (out / item.path).read_bytes()
-        assert data.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
+        assert data.startswith(b"BEGIN:VCARD\r\nVERSION:3.0\r\n")
         assert data.endswith(b"END:VCARD\r\n")
         assert b"\n" not in data.replace(b"\r\n", b""), "bare LF"
         for line in data.split(b"\r\n")[:-1]:
@@ -99,7 +114,7 @@ def test_text_values_are_escaped(site_data, tmp_path):
     """Commas and semicolons in the data survive the round trip."""
     contact = site_data.contacts[0]
     odd = dataclasses.replace(contact, department="学术交流,科普;部", purpose="报送方案；咨询, 其他\\事宜")
-    text = vcards.vcard(site_data, odd)
+    text = vcards.vcard(site_data, odd, odd.people[0])
     card = vobject.readOne(text)
     assert card.org.value == [contact.organization, "学术交流,科普;部"]
     assert "报送方案；咨询, 其他\\事宜" in card.note.value
@@ -112,9 +127,12 @@ def test_same_data_same_bytes(site_data, produced, tmp_path):
 
 
 def test_linked_from_contacts_page(edition_dir, site_data):
-    html = (edition_dir / "contacts" / "index.html").read_text(encoding="utf-8")
+    page = (edition_dir / "contacts" / "index.html").read_text(encoding="utf-8")
     for contact in site_data.contacts:
         path = vcards.path_for(contact)
-        assert f'href="../{path}"' in html
-        card = vobject.readOne((edition_dir / path).read_bytes().decode("utf-8"))
-        assert card.uid.value == vcards.card_uid(site_data, contact)
+        assert f'href="../{path}"' in page
+        cards = list(vobject.readComponents((edition_dir / path).read_bytes().decode("utf-8")))
+        assert [c.uid.value for c in cards] == [vcards.card_uid(site_data, contact, p) for p in contact.people]
+        name = html.escape(vcards.file_name(contact), quote=True)
+        assert re.search(rf'<a [^>]*href="../{re.escape(path)}"[^>]*download="{re.escape(name)}"', page) or \
+            re.search(rf'<a [^>]*download="{re.escape(name)}"[^>]*href="../{re.escape(path)}"', page), path

@@ -1,16 +1,27 @@
 /* Download hint for readers inside WeChat's built-in browser.
  *
  * WeChat (user agent contains "MicroMessenger") often blocks file downloads.
- * There, each download link gets a small, non-blocking note under it: open
- * the page in the system browser, a button that copies the page's address,
- * and an e-mail fallback to the member units' submission mailbox (from the
- * data embedded by partials/live-status.md.j2). Anywhere else nothing shows.
- * No dependencies.
+ * There, a page with download links gets one hint, once, just above its
+ * first download link: a one-line bar (<details>/<summary>) that opens to
+ * say what to do for each kind of file the page offers:
+ *   - Word/PDF: open the page in the system browser (··· menu), a button that
+ *     copies the page's address, and an e-mail fallback to the member units'
+ *     submission mailbox (from the data embedded by partials/live-status.md.j2);
+ *   - calendar (.ics, webcal:): open in the browser, or copy the calendar's
+ *     address and subscribe to it in the phone's calendar;
+ *   - contact card (.vcf): open in the browser, or copy the name, phone and
+ *     e-mail (the link's data-card, from contacts.yaml) and add the contact by
+ *     hand. Never "ask a mailbox for the card": most cards are not the
+ *     society's to send.
+ * Copying uses the Clipboard API, then execCommand("copy"), and when both
+ * fail shows the text in a selected read-only field to copy by hand.
+ * Anywhere else nothing shows. No dependencies.
  */
 (function () {
   "use strict";
 
   var HINT_CLASS = "wechat-hint";
+  var HINT_ID = "wechat-hint";
 
   function inWeChat() {
     return /MicroMessenger/i.test(navigator.userAgent || "");
@@ -24,7 +35,15 @@
     if (a.closest("." + HINT_CLASS)) return false;
     if (a.hasAttribute("download")) return true;
     var href = a.getAttribute("href") || "";
-    return /(^|\/)downloads\//.test(href);
+    return /^webcal:/i.test(href) || /(^|\/)downloads\//.test(href);
+  }
+
+  /* "file" (Word, PDF and the like), "calendar" or "card". */
+  function kindOf(a) {
+    var href = (a.getAttribute("href") || "").split(/[?#]/)[0];
+    if (/^webcal:/i.test(href) || /\.ics$/i.test(href)) return "calendar";
+    if (/\.vcf$/i.test(href)) return "card";
+    return "file";
   }
 
   /* The name offered when saving: the download attribute, else the URL's last part. */
@@ -39,9 +58,9 @@
     }
   }
 
-  /* Copy with the async Clipboard API, else the old execCommand path. */
+  /* Copy with the async Clipboard API, else the old execCommand path; resolves to true when copied. */
   function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
       return navigator.clipboard.writeText(text).then(function () { return true; }, function () {
         return legacyCopy(text);
       });
@@ -70,133 +89,191 @@
     return ok;
   }
 
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /* A button that copies getText(); when copying fails, the text appears selected in a field. */
+  function copyControl(label, what, getText) {
+    var wrap = el("span", HINT_CLASS + "__copy-wrap");
+    var button = el("button", HINT_CLASS + "__copy md-button", label);
+    button.type = "button";
+    var status = el("span", HINT_CLASS + "__status");
+    status.setAttribute("aria-live", "polite");
+    var field = el("input", HINT_CLASS + "__field");
+    field.type = "text";
+    field.readOnly = true;
+    field.hidden = true;
+    field.setAttribute("aria-label", what);
+    button.addEventListener("click", function () {
+      var text = getText();
+      status.textContent = "";
+      copyText(text).then(function (ok) {
+        if (ok) {
+          field.hidden = true;
+          status.textContent = "已复制";
+          return;
+        }
+        field.value = text;
+        field.hidden = false;
+        field.focus();
+        field.select();
+        field.setSelectionRange(0, text.length);  // iOS selects only with a range
+        status.textContent = "未能自动复制，请长按下面的" + what + "，选择“复制”。";
+      });
+    });
+    wrap.appendChild(button);
+    wrap.appendChild(status);
+    wrap.appendChild(field);
+    return wrap;
+  }
+
   function mailto(address, subject, body) {
     return "mailto:" + address + "?subject=" + encodeURIComponent(subject) + "&body=" + encodeURIComponent(body);
   }
 
-  function makeHint(links, data, id) {
-    var names = [];
-    for (var i = 0; i < links.length; i++) {
-      var n = fileName(links[i]);
-      if (links[i].hasAttribute("download") && n && names.indexOf(n) < 0) names.push(n);
-    }
-    return hintFor(names, links.length > 1 ? "这些文件" : "这个文件", fileName(links[0]), data, id);
+  function unique(list) {
+    var out = [];
+    for (var i = 0; i < list.length; i++) if (out.indexOf(list[i]) < 0) out.push(list[i]);
+    return out;
   }
 
-  /* The hint for files called ``names`` ([] when unknown: then ``what`` and ``label`` name them). */
-  function hintFor(names, what, label, data, id) {
-    var box = document.createElement("div");
-    box.className = HINT_CLASS;
-    box.id = id;
-    box.setAttribute("role", "note");
-    what = names.length ? "“" + names.join("”、“") + "”" : what;
-    var text = document.createElement("p");
-    text.textContent = "在微信里可能无法下载" + what +
-      "：请点右上角“···”，选择“在浏览器中打开”后再下载；或复制本页链接，粘贴到手机浏览器打开。";
-    box.appendChild(text);
+  function section(title, id) {
+    var part = el("div", HINT_CLASS + "__part");
+    part.setAttribute("data-kind", id);
+    var head = el("p", HINT_CLASS + "__kind");
+    head.appendChild(el("strong", "", title));
+    part.appendChild(head);
+    return [part, head];
+  }
 
-    var actions = document.createElement("p");
-    actions.className = HINT_CLASS + "__actions";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = HINT_CLASS + "__copy md-button";
-    button.textContent = "复制本页链接";
-    var status = document.createElement("span");
-    status.className = HINT_CLASS + "__status";
-    status.setAttribute("aria-live", "polite");
-    button.addEventListener("click", function () {
-      var url = pageUrl();
-      status.textContent = "";
-      copyText(url).then(function (ok) {
-        status.textContent = ok ? "已复制" : "未能自动复制，请长按地址栏复制：" + url;
-      });
-    });
-    actions.appendChild(button);
-    actions.appendChild(status);
-    box.appendChild(actions);
+  /* The hint for the download links ``links`` of this page. */
+  function makeHint(links, data) {
+    var byKind = { file: [], calendar: [], card: [] };
+    for (var i = 0; i < links.length; i++) byKind[kindOf(links[i])].push(links[i]);
 
-    if (data && data.mailbox && data.mailbox.address) {
-      label = names.length ? names.join("、") : label || document.title;
-      var mail = document.createElement("p");
-      mail.appendChild(document.createTextNode("仍无法下载，可发邮件至 "));
-      var a = document.createElement("a");
-      a.href = mailto(data.mailbox.address, "【索取文件】" + label,
-        "您好！我在微信中无法下载“" + label + "”，请将文件发送到本邮箱。\n页面：" + pageUrl() + "\n单位名称：");
-      a.textContent = data.mailbox.address;
-      mail.appendChild(a);
-      mail.appendChild(document.createTextNode("（" + data.mailbox.office + "）索取。"));
-      box.appendChild(mail);
+    var box = el("details", HINT_CLASS);
+    box.id = HINT_ID;
+    var bar = el("summary", HINT_CLASS + "__bar", "微信里下载不了？点这里看办法");
+    bar.id = HINT_ID + "-bar";
+    box.appendChild(bar);
+    var body = el("div", HINT_CLASS + "__body");
+    box.appendChild(body);
+
+    body.appendChild(el("p", "", "微信内置浏览器常常不能下载文件。请点右上角“···”，选“在浏览器中打开”，" +
+      "再在浏览器里点本页的链接；或复制本页链接，粘贴到手机浏览器打开。"));
+    var pageCopy = el("p", HINT_CLASS + "__actions");
+    pageCopy.appendChild(copyControl("复制本页链接", "本页链接", pageUrl));
+    body.appendChild(pageCopy);
+
+    if (byKind.file.length) {
+      var files = unique(byKind.file.map(fileName));
+      var types = unique(byKind.file.map(function (x) {
+        var ext = ((x.getAttribute("href") || "").split(/[?#]/)[0].split(".").pop() || "").toLowerCase();
+        return { docx: "Word", doc: "Word", pdf: "PDF", xlsx: "Excel", xls: "Excel" }[ext] || "下载";
+      }));
+      var f = section(types.join("、") + " 文件", "file");
+      f[1].appendChild(document.createTextNode("：在浏览器中打开本页后即可下载。"));
+      if (data && data.mailbox && data.mailbox.address) {
+        var label = files.join("、");
+        var mail = el("p", "");
+        mail.appendChild(document.createTextNode("仍无法下载，可发邮件至 "));
+        var a = el("a", "", data.mailbox.address);
+        a.href = mailto(data.mailbox.address, "【索取文件】" + label,
+          "您好！我在微信中无法下载“" + label + "”，请将文件发送到本邮箱。\n页面：" + pageUrl() + "\n单位名称：");
+        mail.appendChild(a);
+        mail.appendChild(document.createTextNode("（" + data.mailbox.office + "）索取。"));
+        f[0].appendChild(mail);
+      }
+      body.appendChild(f[0]);
+    }
+
+    if (byKind.calendar.length) {
+      var c = section("日历", "calendar");
+      c[1].appendChild(document.createTextNode("：微信里不能把日期加入手机日历。请在浏览器中打开本页再点“加入手机日历”；" +
+        "或复制日历地址，在手机日历中添加订阅（苹果手机：设置 › 日历 › 账户 › 添加账户 › 其他 › " +
+        "添加已订阅的日历；安卓手机可在电脑上的 Google 日历“通过网址添加”）。"));
+      // One row per calendar file: its download link and its webcal: link are the same file.
+      var calFiles = [], rows = {};
+      for (var k = 0; k < byKind.calendar.length; k++) {
+        var link = byKind.calendar[k];
+        var base = (link.getAttribute("href") || "").split(/[?#]/)[0].split("/").pop();
+        if (!rows[base]) { rows[base] = { name: "", url: "" }; calFiles.push(base); }
+        if (link.hasAttribute("download")) rows[base].name = fileName(link);
+        // The subscription address (webcal:, the published site's) is the one to paste; else the file's.
+        if (/^webcal:/i.test(link.getAttribute("href"))) rows[base].url = link.getAttribute("href").replace(/^webcal:/i, "https:");
+        else if (!rows[base].url) rows[base].url = link.href;
+      }
+      var list = el("ul", HINT_CLASS + "__list");
+      for (var r = 0; r < calFiles.length; r++) {
+        var row = rows[calFiles[r]];
+        var item = el("li", "", (row.name || calFiles[r]).replace(/\.ics$/i, "") + " ");
+        item.appendChild(copyControl("复制日历地址", "日历地址", (function (u) { return function () { return u; }; })(row.url)));
+        list.appendChild(item);
+      }
+      c[0].appendChild(list);
+      body.appendChild(c[0]);
+    }
+
+    if (byKind.card.length) {
+      var v = section("名片", "card");
+      v[1].appendChild(document.createTextNode("：微信里不能存入手机通讯录。请在浏览器中打开本页再点“存入手机通讯录”；" +
+        "或复制下面的姓名、电话和邮箱，在通讯录里新建联系人。"));
+      var cards = el("ul", HINT_CLASS + "__list");
+      for (var m = 0; m < byKind.card.length; m++) {
+        var text = byKind.card[m].getAttribute("data-card") || fileName(byKind.card[m]).replace(/\.vcf$/i, "");
+        var entry = el("li", "", text + " ");
+        entry.appendChild(copyControl("复制", "联系方式", (function (t) { return function () { return t; }; })(text)));
+        cards.appendChild(entry);
+      }
+      v[0].appendChild(cards);
+      body.appendChild(v[0]);
     }
     return box;
   }
 
-  /* Where a link's hint goes. A list made only of download links gets one
-   * hint after the list; any other link gets it right after the sentence
-   * that holds it (after its paragraph, or inside its list item / cell
-   * before any nested list). Returns [anchor element, insert function]. */
-  function spot(link) {
-    var item = link.closest("li");
-    var list = item && item.parentElement;
-    if (list && /^(UL|OL)$/.test(list.tagName)) {
-      var all = true;
-      for (var i = 0; i < list.children.length; i++) {
-        var links = list.children[i].querySelectorAll("a[href]");
-        var has = false;
-        for (var j = 0; j < links.length; j++) has = has || isDownload(links[j]);
-        all = all && has;
-      }
-      if (all) return [list, function (hint) { list.parentNode.insertBefore(hint, list.nextSibling); }];
-    }
-    var block = link.closest("li, dd, td, p, section, div") || link.parentNode;
-    if (block.tagName === "P") {
-      return [block, function (hint) { block.parentNode.insertBefore(hint, block.nextSibling); }];
-    }
-    return [block, function (hint) {
-      var before = null;
-      for (var k = 0; k < block.children.length && !before; k++) {
-        var child = block.children[k];
-        if (/^(UL|OL|DL|DIV|TABLE|P)$/.test(child.tagName) && !child.contains(link) &&
-            (link.compareDocumentPosition(child) & Node.DOCUMENT_POSITION_FOLLOWING)) before = child;
-      }
-      block.insertBefore(hint, before);
-    }];
+  /* The block the hint goes above: the download box, contact card or table that holds
+   * the first download link, else its paragraph or outermost list. */
+  function anchorFor(link) {
+    var outer = link.closest(".downloads, .contact-card, table");
+    if (outer) return outer;
+    var block = link.closest("p, ul, ol, dl, li, dd") || link;
+    var list = block;
+    while (list.parentElement && list.parentElement.closest("ul, ol, dl")) list = list.parentElement.closest("ul, ol, dl");
+    return list.closest("ul, ol, dl") || block;
   }
 
   function run() {
     if (!inWeChat()) return;
-    if (document.querySelector("." + HINT_CLASS + ":not([data-wechat-own])")) return;  // already done for this page
-    var data = window.siteData();
-    var groups = [];
-    var links = document.querySelectorAll("main a[href], article a[href]");
-    for (var i = 0; i < links.length; i++) {
-      if (!isDownload(links[i])) continue;
-      var where = spot(links[i]);
-      var group = null;
-      for (var g = 0; g < groups.length && !group; g++) if (groups[g].anchor === where[0]) group = groups[g];
-      if (!group) groups.push(group = { anchor: where[0], insert: where[1], links: [] });
-      group.links.push(links[i]);
-    }
-    for (var n = 0; n < groups.length; n++) {
-      var id = HINT_CLASS + "-" + (n + 1);
-      groups[n].insert(makeHint(groups[n].links, data, id));
-      // Each download link points at its hint, for screen readers too.
-      for (var m = 0; m < groups[n].links.length; m++) {
-        var link = groups[n].links[m];
-        var described = link.getAttribute("aria-describedby");
-        link.setAttribute("aria-describedby", described ? described + " " + id : id);
-      }
+    if (document.getElementById(HINT_ID)) return;  // already done for this page
+    var all = document.querySelectorAll("article a[href]");
+    var links = [];
+    for (var i = 0; i < all.length; i++) if (isDownload(all[i])) links.push(all[i]);
+    if (!links.length) return;
+    var hint = makeHint(links, window.siteData());
+    var anchor = anchorFor(links[0]);
+    anchor.parentNode.insertBefore(hint, anchor);
+    for (var n = 0; n < links.length; n++) {
+      var described = links[n].getAttribute("aria-describedby");
+      links[n].setAttribute("aria-describedby", described ? described + " " + HINT_ID + "-bar" : HINT_ID + "-bar");
     }
   }
 
-  /* For other scripts (the web form's export, 40-form-fill.js): the same hint for a file made in the page
-   * (without the e-mail fallback: the office cannot send back a file only the reader has). */
+  /* For other scripts (the web form's export, 40-form-fill.js): a one-sentence note for a file made in
+   * the page, next to its button (the page's one hint is about the files on the server). */
   window.wechatHint = {
     inWeChat: inWeChat,
     copyText: copyText,
     make: function (names, id) {
-      var box = hintFor(names, "这个文件", names[0], null, id);
-      box.setAttribute("data-wechat-own", "");
-      return box;
+      var note = el("p", "wechat-note");
+      note.id = id;
+      note.setAttribute("role", "note");
+      note.textContent = "在微信里可能无法保存“" + names.join("”、“") + "”：请点右上角“···”，选择“在浏览器中打开”后再导出；" +
+        "或用“复制全部文字”，粘贴到邮件或文档中。";
+      return note;
     }
   };
 

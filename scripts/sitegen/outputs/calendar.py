@@ -4,7 +4,8 @@ Member units (报学会) and CAST's direct reporters (报中国科协) have diff
 deadlines, so each audience gets its own file: a reader subscribes to the
 dates that are theirs and never to the other set. Both files hold the three
 stages (as all-day spans) and the holiday; each deadline is an all-day event
-on its due date with a reminder three days before.
+on its due date with two reminders: at 09:00 three days before, and at 09:00
+on the due day itself.
 
 Everything is derived from the data, including DTSTAMP (the notice date), so
 the same data always gives the same bytes.
@@ -25,7 +26,7 @@ from icalendar import Alarm, Calendar, Event
 
 from ..model import TIMEZONE, Deadline, Edition, Stage
 from ..textfmt import cn_date, due_text, phone_display, stage_span
-from . import Produced, prodid
+from . import Produced, prodid, safe_file_name, version_date
 
 # Namespace of every UID; together with the data keys it makes UIDs stable
 # across builds and unique across the files of this site.
@@ -34,6 +35,7 @@ REMINDER_DAYS = 3
 # Clock time of the reminder on that day: an all-day event starts at 00:00,
 # so "three days before, at 09:00" is a trigger of -P2DT15H.
 REMINDER_AT = dt.time(9, 0)
+FORMAT = "日历文件"
 # Events land in a reader's own calendar among other things: say what they belong to.
 EVENT_PREFIX = "科技工作者日·"
 
@@ -48,6 +50,19 @@ def uid(site: Edition, kind: str, key: str) -> str:
 
 def path_for(site: Edition, audience: str) -> str:
     return f"downloads/{slug(site)}-{audience}.ics"
+
+
+def file_name(site: Edition, audience: str) -> str:
+    """The name offered when saving: <year>年全国科技工作者日-本会会员单位截止时间.ics."""
+    return safe_file_name(f"{site.document.holiday.year}年全国科技工作者日-{site.audience(audience).short}截止时间") + ".ics"
+
+
+def calendar_facts(site: Edition, audience: str) -> list[tuple[str, str, str]]:
+    """Every fact the audience's file shows (for its version date)."""
+    facts = [f for s in site.stages for f in event_facts(site, "stage", s.key)] + event_facts(site, "day", "holiday")
+    for item in site.deadlines_for(audience):
+        facts += event_facts(site, "due", item.key)
+    return facts
 
 
 def calendar_name(site: Edition, audience: str) -> str:
@@ -122,9 +137,12 @@ def holiday_event(site: Edition) -> Event:
                   description, ["节日"])
 
 
-def reminder_trigger() -> dt.timedelta:
-    """Offset from the (midnight) start of the due day to the reminder."""
-    return -dt.timedelta(days=REMINDER_DAYS) + dt.timedelta(hours=REMINDER_AT.hour, minutes=REMINDER_AT.minute)
+def reminder_trigger(days_before: int = REMINDER_DAYS) -> dt.timedelta:
+    """Offset from the (midnight) start of the due day to a reminder ``days_before`` it, at REMINDER_AT.
+
+    Three days before is -P2DT15H; the due day itself is PT9H (RFC 5545 3.8.6.3:
+    relative to DTSTART, the all-day event's midnight in the reader's time zone)."""
+    return -dt.timedelta(days=days_before) + dt.timedelta(hours=REMINDER_AT.hour, minutes=REMINDER_AT.minute)
 
 
 def deadline_summary(item: Deadline) -> str:
@@ -157,12 +175,17 @@ def deadline_event(site: Edition, item: Deadline) -> Event:
     audience = site.audience(item.audience)
     event = _event(site, "due", item.key, deadline_summary(item), item.due, item.due,
                    deadline_description(site, item), ["截止时间", audience.short])
-    alarm = Alarm()
-    alarm.add("uid", uid(site, "alarm", item.key))
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", f"{REMINDER_DAYS}天后截止：{item.what}（{due_text(item)}）")
-    alarm.add("trigger", reminder_trigger())
-    event.add_component(alarm)
+    reminders = [
+        (REMINDER_DAYS, "alarm", f"{REMINDER_DAYS}天后截止：{item.what}（{due_text(item)}）"),
+        (0, "alarm-due", f"今天是截止日：{item.what}（{due_text(item)}）"),
+    ]
+    for days_before, kind, text in reminders:
+        alarm = Alarm()
+        alarm.add("uid", uid(site, kind, item.key))  # RFC 9074: lets a calendar tell the two apart
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", text)
+        alarm.add("trigger", reminder_trigger(days_before))
+        event.add_component(alarm)
     return event
 
 
@@ -197,8 +220,9 @@ def produce(site: Edition, out_dir: Path) -> list[Produced]:
             Produced(
                 key=f"ics-{audience.key}",
                 path=rel,
-                file_name=f"{calendar_name(site, audience.key)}.ics",
-                format="日历",
+                file_name=file_name(site, audience.key),
+                format=FORMAT,
+                date=version_date(site, calendar_facts(site, audience.key)),
             )
         )
     return made

@@ -25,11 +25,11 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from ..model import TIMEZONE, Edition
-from . import Produced
+from . import Produced, form_date, form_file_name
 from . import form_layout as L
 
 KEY = "form-docx"
-FORMAT = "Word"
+FORMAT = "Word 文档"
 EXTENSION = ".docx"
 
 
@@ -49,7 +49,8 @@ def produce(site: Edition, out_dir: Path) -> list[Produced]:
     target = Path(out_dir) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(render(layout))
-    return [Produced(key=KEY, path=rel, file_name=site.form.file_name + EXTENSION, format=FORMAT, pages=layout.pages)]
+    return [Produced(key=KEY, path=rel, file_name=form_file_name(site, EXTENSION), format=FORMAT, date=form_date(site),
+                      pages=layout.pages)]
 
 
 def render(layout: L.FormLayout) -> bytes:

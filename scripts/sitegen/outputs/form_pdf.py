@@ -30,12 +30,12 @@ from markupsafe import Markup
 
 from ..model import TIMEZONE, Edition
 from ..pages import TEMPLATES
-from . import Produced
+from . import Produced, form_date, form_file_name
 from . import form_layout as L
 from .pdf_fonts import compact_fonts
 
 KEY = "form-pdf"
-FORMAT = "PDF"
+FORMAT = "PDF 文档"
 EXTENSION = ".pdf"
 MAX_BYTES = 300 * 1024  # the task's ceiling; checked by the tests
 
@@ -178,4 +178,5 @@ def produce(site: Edition, out_dir: Path) -> list[Produced]:
     target = Path(out_dir) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return [Produced(key=KEY, path=rel, file_name=site.form.file_name + EXTENSION, format=FORMAT, pages=pages)]
+    return [Produced(key=KEY, path=rel, file_name=form_file_name(site, EXTENSION), format=FORMAT, date=form_date(site),
+                      pages=pages)]

@@ -1,13 +1,21 @@
-"""Contact cards (vCard 4.0, RFC 6350): one file per contact group.
+"""Contact cards (vCard 3.0, RFC 2426): one file per contact group, one card per person.
 
 A group is one office (an organization's department) with one or more
-people, a phone and maybe a mailbox, so each card is ``KIND:org`` named after
-the office; the people are listed as ``RELATED`` contacts and, for address
-books that ignore that, in the ``NOTE`` together with what the office handles.
+people, a phone and maybe a mailbox. Phones file a contact under its name
+(FN, N), so each person of the group gets a card of their own, named after
+them, with the office as ORG and the office's phone and mailbox: a file of
+a group with two people imports as two contacts.
+
+vCard 3.0 rather than 4.0: it is the version that iOS Contacts, Android's
+contacts app (AOSP's vCard parser reads 2.1 and 3.0) and Google/Outlook
+import read in full; 4.0-only properties (KIND, RELATED, TEL URIs) are
+dropped or ignored by them. Chinese names are written whole as the family
+name (N:陈若水;;;;): the data does not say where the surname ends, and phones
+show and sort a CJK family name first anyway.
 
 Written by hand rather than through a library so that the output is exactly
-RFC 6350: CRLF line ends, lines folded at 75 octets without splitting a
-UTF-8 character, and text values escaped.
+what the RFC says: CRLF line ends, lines folded at 75 octets without
+splitting a UTF-8 character, and text values escaped.
 """
 
 from __future__ import annotations
@@ -17,21 +25,23 @@ from pathlib import Path
 
 from ..model import Contact, Edition
 from ..textfmt import tel_href
-from . import Produced, prodid
+from . import Produced, prodid, safe_file_name, version_date
 
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "kjgzzr.crs-tdxh.github.io")
 LINE_OCTETS = 75
+FORMAT = "名片"
+EXTENSION = ".vcf"
 
 
 def escape(text: str) -> str:
-    """A TEXT value (RFC 6350 3.4): backslash, comma, semicolon and newline escaped."""
+    """A TEXT value (RFC 2426 4, RFC 6350 3.4): backslash, comma, semicolon and newline escaped."""
     return (
         text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\r\n", "\n").replace("\n", "\\n")
     )
 
 
 def fold(line: str) -> str:
-    """Fold one content line to at most 75 octets per physical line (RFC 6350 3.2)."""
+    """Fold one content line to at most 75 octets per physical line (RFC 2426 2.6, RFC 6350 3.2)."""
     out: list[str] = []
     current, size, limit = "", 0, LINE_OCTETS
     for char in line:
@@ -45,41 +55,63 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def card_uid(site: Edition, contact: Contact) -> str:
-    """Stable per edition and contact: a re-import of the same year's card updates it."""
-    return f"urn:uuid:{uuid.uuid5(UID_NAMESPACE, f'{site.key}/contact/{contact.id}')}"
+def card_uid(site: Edition, contact: Contact, person: str | None = None) -> str:
+    """Stable per edition, contact and person: a re-import of the same year's card updates it."""
+    name = f"{site.key}/contact/{contact.id}" + (f"/{person}" if person else "")
+    return f"urn:uuid:{uuid.uuid5(UID_NAMESPACE, name)}"
 
 
-def note(contact: Contact) -> str:
-    return f"负责：{contact.purpose}。联系人：{'、'.join(contact.people)}。出处：{contact.source}。"
+def note(contact: Contact, person: str) -> str:
+    others = [p for p in contact.people if p != person]
+    text = f"{contact.name}。负责：{contact.purpose}。"
+    if others:
+        text += f"同一部门的联系人：{'、'.join(others)}。"
+    return text + f"出处：{contact.source}。"
 
 
-def vcard(site: Edition, contact: Contact) -> str:
-    """The card of one contact group, as text with CRLF line ends."""
+def phone_value(phone: str) -> str:
+    """+861068586651 (an extension after a comma, which diallers read as a pause)."""
+    return tel_href(phone)[len("tel:"):].replace(";ext=", ",")
+
+
+def vcard(site: Edition, contact: Contact, person: str) -> str:
+    """The card of one person of a contact group, as text with CRLF line ends."""
     audience = site.audience(contact.audience)
     lines = [
         "BEGIN:VCARD",
-        "VERSION:4.0",
+        "VERSION:3.0",
         f"PRODID:{escape(prodid(site))}",
-        f"UID:{card_uid(site, contact)}",
-        "KIND:org",
-        f"FN:{escape(contact.name)}",
+        f"UID:{card_uid(site, contact, person)}",
+        f"FN:{escape(person)}",
+        f"N:{escape(person)};;;;",
         f"ORG:{escape(contact.organization)};{escape(contact.department)}",
     ]
-    for person in contact.people:
-        lines.append(f"RELATED;TYPE=contact;VALUE=text:{escape(person)}")
     for phone in contact.phones:
-        lines.append(f"TEL;VALUE=uri;TYPE=\"work,voice\":{tel_href(phone)}")
+        lines.append(f"TEL;TYPE=WORK,VOICE:{phone_value(phone)}")
     for email in contact.emails:
-        lines.append(f"EMAIL;TYPE=work:{email}")
+        lines.append(f"EMAIL;TYPE=INTERNET,WORK:{email}")
     lines.append(f"CATEGORIES:{escape(audience.short)}")
-    lines.append(f"NOTE:{escape(note(contact))}")
+    lines.append(f"NOTE:{escape(note(contact, person))}")
     lines.append("END:VCARD")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
+def vcards(site: Edition, contact: Contact) -> str:
+    """The file of one contact group: a card for each of its people, in the data's order."""
+    return "".join(vcard(site, contact, person) for person in contact.people)
+
+
 def path_for(contact: Contact) -> str:
-    return f"downloads/contact-{contact.id}.vcf"
+    return f"downloads/contact-{contact.id}{EXTENSION}"
+
+
+def file_name(contact: Contact) -> str:
+    """The name offered when saving: 中国铁道学会学术交流与科普部-陈若水.vcf."""
+    return safe_file_name(f"{contact.name}-{'、'.join(contact.people)}") + EXTENSION
+
+
+def contact_facts(contact: Contact) -> list[tuple[str, str, str]]:
+    return [("contact", contact.id, f) for f in ("people", "phones", "emails")]
 
 
 def produce(site: Edition, out_dir: Path) -> list[Produced]:
@@ -88,6 +120,7 @@ def produce(site: Edition, out_dir: Path) -> list[Produced]:
         rel = path_for(contact)
         target = Path(out_dir) / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(vcard(site, contact).encode("utf-8"))
-        made.append(Produced(key=f"vcard-{contact.id}", path=rel, file_name=f"{contact.name}.vcf", format="名片"))
+        target.write_bytes(vcards(site, contact).encode("utf-8"))
+        made.append(Produced(key=f"vcard-{contact.id}", path=rel, file_name=file_name(contact), format=FORMAT,
+                             date=version_date(site, contact_facts(contact))))
     return made
