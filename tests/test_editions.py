@@ -271,7 +271,7 @@ def test_one_run_reports_errors_of_every_edition_and_every_cross_file_check(tmp_
     project = copy_project(tmp_path / "project")
     add_fixture_edition(project)
     stages = project / "data" / "2021" / "stages.yaml"
-    stages.write_text(stages.read_text(encoding="utf-8").replace("contact: cast-org", "contact: cast-organisation"), encoding="utf-8")
+    stages.write_text(stages.read_text(encoding="utf-8").replace("contact: cast-talent", "contact: cast-organisation"), encoding="utf-8")
     contacts = project / "data" / "2021" / "contacts.yaml"
     contacts.write_text(contacts.read_text(encoding="utf-8").replace("    source: 学秘函〔2021〕11号", "    sorce: 学秘函〔2021〕11号"), encoding="utf-8")
     other = project / "data" / "2022" / "document.yaml"
@@ -279,7 +279,7 @@ def test_one_run_reports_errors_of_every_edition_and_every_cross_file_check(tmp_
     with pytest.raises(DataError) as caught:
         load_site(project)
     text = str(caught.value)
-    assert re.search(r"data/2021/stages\.yaml:\d+: deadlines\[4\]\.contact “cast-organisation”", text)
+    assert re.search(r"data/2021/stages\.yaml:\d+: deadlines\[2\]\.contact “cast-organisation”", text)
     assert re.search(r"data/2021/contacts\.yaml:\d+: contacts\[0\]\.sorce 未知的键“sorce”，是不是“source”？", text)
     assert re.search(r"data/2022/document\.yaml:\d+: date", text)
 

@@ -78,9 +78,9 @@ def test_howto_walks_through_both_submissions(edition_dir, site_data):
     assert f"合计{cast_limit}字以内" in text
     for element in form.plan.elements:
         assert element in text
-    # What happens afterwards (the upload platform, where the edition has an upload deadline).
-    if site_data.deadlines_by("platform"):
-        assert site_data.document.platform.name in text and "遴选、审核" in text
+    # What happens afterwards: the upload platform, whose date and contact the plan does not give.
+    assert site_data.document.platform.name in text and "遴选、审核" in text
+    assert "上传的截止时间和联系人，原文未规定" in text
     assert "通报表扬" in text
 
 

@@ -120,8 +120,8 @@ CASES = [
     Case("two featured deadlines", "stages.yaml", "  - key: members-summary\n",
          "  - key: members-summary\n    featured: true\n", "deadlines[1].featured", "只能有一项截止时间",
          "    featured: true\n"),
-    Case("unresolved contact id", "stages.yaml", "contact: cast-org", "contact: cast-orgg",
-         "deadlines[4].contact", "不是 contacts.yaml 中的联系人 id"),
+    Case("unresolved contact id", "stages.yaml", "contact: cast-talent", "contact: cast-orgg",
+         "deadlines[2].contact", "不是 contacts.yaml 中的联系人 id"),
     Case("unknown audience", "contacts.yaml", "audience: cast\n    people:\n      - 付震宇",
          "audience: cats\n    people:\n      - 付震宇", "contacts[2].audience", "不是 stages.yaml 中已定义的报送对象",
          "audience: cats"),
@@ -240,4 +240,4 @@ def test_checks_across_files_run_despite_errors_elsewhere(tmp_path):
         load_data(_folder(project), project)
     messages = [str(p) for p in caught.value.problems]
     assert any(m.startswith(f"data/{FIXTURE}/contacts.yaml:") and "不是有效的电子邮箱" in m for m in messages), messages
-    assert any(m.startswith(f"data/{FIXTURE}/stages.yaml:{line}: deadlines[4].contact ") for m in messages), messages
+    assert any(m.startswith(f"data/{FIXTURE}/stages.yaml:{line}: deadlines[2].contact ") for m in messages), messages

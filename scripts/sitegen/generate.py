@@ -27,7 +27,7 @@ from .load import load_site
 from .model import TIMEZONE, Edition, Site
 from .outputs import Download, produce_all
 from .pages import page_names, render_pages
-from .textfmt import cn_date, due_text
+from .textfmt import cn_date, due_text, phone_display, tel_href
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,10 +75,21 @@ def timeline_data(edition: Edition) -> dict:
         "stages": [
             {"key": s.key, "name": s.name, "start": s.start.isoformat(), "end": s.end.isoformat()} for s in edition.stages
         ],
-        "deadlines": [
-            {"key": d.key, "audience": d.audience, "what": d.what, "due": d.due.isoformat(), "due_text": due_text(d)}
-            for d in edition.deadlines
-        ],
+        "deadlines": [deadline_data(edition, d) for d in edition.deadlines],
+    }
+
+
+def deadline_data(edition: Edition, d) -> dict:
+    """One deadline for the live status: when, what, where it goes and whom to ask (all from data/)."""
+    office = edition.contact(d.contact)
+    return {
+        "key": d.key, "audience": d.audience, "what": d.what, "due": d.due.isoformat(),
+        "due_kind": d.due_kind, "due_text": due_text(d),
+        "channel": d.channel, "address": edition.channel_of(d),
+        "suggested": list(d.suggested),
+        "office": office.name, "people": list(office.people),
+        "phone": phone_display(office.phones[0]) if office.phones else "",
+        "tel": tel_href(office.phones[0]) if office.phones else "",
     }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .model import (
     CHANNELS,
+    SUGGESTIBLE,
     DUE_KINDS,
     ROW_KINDS,
     Audience,
@@ -185,6 +186,9 @@ STAGES = R(
                         "word_limit": F(Integer(1, 100000), required=False, help="原文规定的字数上限（可选）"),
                         "featured": F(_Flag(), required=False, default=False,
                                       help="true 表示状态栏突出这一项（可选，只能有一项）"),
+                        "suggested": F(ListOf(Choice(*SUGGESTIBLE), unique=True), required=False, default=(),
+                                       help="原文没有规定、由本站建议的要素：format（格式）、channel（报送渠道）（可选）",
+                                       example="suggested: [format, channel]"),
                     },
                     Deadline,
                 ),

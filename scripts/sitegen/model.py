@@ -108,6 +108,7 @@ class Audience:
 
 DUE_KINDS = ("on", "before", "month_end")
 CHANNELS = ("email", "platform")
+SUGGESTIBLE = ("format", "channel")  # parts of a deadline the site may suggest when the text is silent
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class Deadline:
     short: str | None = None  # 简称 for e-mail subjects and file names, e.g. 筹备方案
     word_limit: int | None = None  # 字数上限 stated by the text, e.g. 2000
     featured: bool = False  # the deadline whose mailbox the status box and WeChat hint offer
+    suggested: tuple[str, ...] = ()  # which of format / channel the site suggests (the text does not say)
     lines: dict[str, int] = _lines()
 
     @property

@@ -55,11 +55,18 @@ def expected_status(edition, day: dt.date) -> str:
 
 
 def expected_next(edition, day: dt.date):
+    """The member units' next deadline on ``day`` and the days left. A deadline
+    written with 前 counts its own day (the site's reading, stated on 时间安排)."""
     upcoming = [d for d in member_deadlines(edition) if d.due >= day]
     if not upcoming:
         return None, None
     first = min(upcoming, key=lambda d: d.due)
     return first, (first.due - day).days
+
+
+def due_label(days: int) -> str:
+    """The day's most urgent fact: 今天截止, 明天截止, 还有 N 天截止."""
+    return "今天截止" if days == 0 else "明天截止" if days == 1 else f"还有 {days} 天截止"
 
 
 def open_at(browser, url: str, day: dt.date, timezone_id: str):
@@ -136,8 +143,9 @@ def test_status_and_days_left(browser, server, site_model, site_data, kind, time
                 assert line.get_attribute("data-deadline") == deadline.key
                 assert line.get_attribute("data-days") == str(days)
                 shown = line.inner_text().replace("\n", "")
-                assert ("今天截止" if days == 0 else f"{days} 天") in shown
-                assert deadline.what in line.inner_text()
+                assert shown.startswith(due_label(days)), shown
+                assert deadline.what in shown
+                assert "前" not in shown.split("：")[0], shown  # never 今天截止 beside 6月25日前
         except AssertionError as exc:
             problems[day.isoformat()] = str(exc)
         finally:
@@ -173,7 +181,7 @@ def test_notice_status_is_recomputed(browser, server, site_model, site_data, pic
         context.close()
 
 
-STATUS_WORDS = ["未开始", "进行中", "活动已结束", "已结束", "还有"]
+STATUS_WORDS = ["未开始", "进行中", "活动已结束", "已结束", "还有", "今天", "明天截止", "已过"]
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

@@ -3,8 +3,10 @@
  * Reads the dates embedded in the page (<script id="site-live-data">, written
  * by scripts/sitegen/templates/partials/live-status.md.j2 from data/) and
  * fills:
- *   [data-live="status"]      the current stage and the days left to the
- *                             next member-unit deadline (首页, 时间安排);
+ *   [data-live="status"]      first the day's most urgent fact for the member
+ *                             units (今天截止 / 明天截止 / 还有 N 天截止, what
+ *                             and where to send it; a deadline just passed and
+ *                             whom to ask), then the stage (首页, 时间安排);
  *   [data-live="doc-status"]  the notice's status in its metadata block.
  * "Today" is the date in Asia/Shanghai whatever the reader's time zone.
  * No dependencies; without JavaScript nothing here runs and the status
@@ -60,20 +62,30 @@
     return { label: "活动已结束", stage: null, last: stages[stages.length - 1] };
   }
 
-  /* The first deadline of the audience due today or later, with days left. */
-  function nextDeadline(timeline, audience, today) {
-    var t = dayNumber(today);
-    var best = null;
-    var list = timeline.deadlines || [];
-    for (var i = 0; i < list.length; i++) {
-      var d = list[i];
-      if (d.audience !== audience) continue;
-      var left = dayNumber(d.due) - t;
-      if (left < 0) continue;
-      if (!best || left < best.days) best = { deadline: d, days: left };
-    }
-    return best;
+  /* The audience's deadlines in date order (the page's data lists them all). */
+  function deadlinesOf(timeline, audience) {
+    var list = (timeline.deadlines || []).filter(function (d) { return d.audience === audience; });
+    return list.sort(function (a, b) { return dayNumber(a.due) - dayNumber(b.due); });
   }
+
+  /* {next, days, passed}: the first deadline due today or later and the days
+   * left, and the latest one already past. A deadline written "6月25日前"
+   * (due_kind "before") counts its own day, as 时间安排 states: it is due
+   * today on 6月25日 and past from 6月26日. */
+  function deadlineState(timeline, audience, today) {
+    var t = dayNumber(today);
+    var own = deadlinesOf(timeline, audience);
+    var state = { next: null, days: null, passed: null };
+    for (var i = 0; i < own.length; i++) {
+      var left = dayNumber(own[i].due) - t;
+      if (left < 0) state.passed = own[i];
+      else if (!state.next) { state.next = own[i]; state.days = left; }
+    }
+    return state;
+  }
+
+  /* Within this many days of the next deadline a passed one is no longer told. */
+  var URGENT_DAYS = 7;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -82,54 +94,96 @@
     return node;
   }
 
-  function renderStatus(box, data, today) {
-    var timeline = data.timeline;
-    var status = stageStatus(timeline, today);
-    if (!status) return;
-    var audience = box.getAttribute("data-audience") || (data.audience && data.audience.key);
-    var short = (data.audience && data.audience.short) || "";
-    box.textContent = "";
+  /* 今天截止（5月8日）：活动筹备方案. The day itself, never "6月25日前" beside
+   * 今天截止: the site reads 前 as including that day. Where to send it is on
+   * the deadline's card (partials/deadline-cards.md.j2), which this links to. */
+  function dueLine(d, days) {
+    var line = el("p", "live-status__due");
+    line.setAttribute("data-live", "next");
+    line.setAttribute("data-days", String(days));
+    line.setAttribute("data-deadline", d.key);
+    var label = days === 0 ? "今天截止" : days === 1 ? "明天截止" : "还有 " + days + " 天截止";
+    line.appendChild(el("strong", "live-status__label", label));
+    line.appendChild(document.createTextNode("（" + monthDay(d.due) + "）："));
+    var what = el("a", "live-status__what", d.what);
+    if (document.getElementById("due-" + d.key)) what.href = "#due-" + d.key;
+    line.appendChild(what);
+    return line;
+  }
 
+  /* 已过 5月8日 截止的活动筹备方案，如未报送请联系 … */
+  function passedLine(d) {
+    var line = el("p", "live-status__passed");
+    line.setAttribute("data-live", "passed");
+    line.setAttribute("data-deadline", d.key);
+    line.appendChild(el("strong", null, "已过 " + monthDay(d.due) + " 截止的" + d.what));
+    var ask = "，如未报送请联系" + ((d.people || []).length ? d.people.join("、") : d.office || "");
+    line.appendChild(document.createTextNode(ask + (d.phone ? " " : "。")));
+    if (d.phone) {
+      var tel = el("a", null, d.phone);
+      if (d.tel) tel.href = d.tel;
+      line.appendChild(tel);
+      line.appendChild(document.createTextNode("。"));
+    }
+    return line;
+  }
+
+  /* The stage, second: 活动阶段：第一阶段进行中（5月10日—5月25日）. */
+  function stageLine(status) {
     var head = el("p", "live-status__now");
-    var label = el("strong", "live-status__label", status.label);
+    head.appendChild(document.createTextNode("活动阶段："));
+    var label = el("strong", "live-status__stage", status.label);
     label.setAttribute("data-live", "stage");
     head.appendChild(label);
     var detail = "";
     if (status.stage) {
       detail = "（" + monthDay(status.stage.start) + "—" + monthDay(status.stage.end) + "）";
     } else if (status.next) {
-      var wait = dayNumber(status.next.start) - dayNumber(today);
-      detail = "：" + status.next.name + " " + monthDay(status.next.start) + "开始，还有 " + wait + " 天";
+      detail = "，" + status.next.name + " " + monthDay(status.next.start) + "开始";
     } else if (status.last) {
       detail = "（" + monthDay(status.last.end) + "结束）";
     }
-    head.appendChild(document.createTextNode(detail));
-    box.appendChild(head);
+    head.appendChild(document.createTextNode(detail + "。"));
+    return head;
+  }
 
-    var next = nextDeadline(timeline, audience, today);
-    var line = el("p", "live-status__next");
-    line.setAttribute("data-live", "next");
-    if (next) {
-      var d = next.deadline;
-      line.setAttribute("data-days", String(next.days));
-      line.setAttribute("data-deadline", d.key);
-      if (next.days === 0) {
-        line.appendChild(document.createTextNode(short + "：今天截止——"));
-      } else {
-        line.appendChild(document.createTextNode(short + "下一个截止时间还有 "));
-        line.appendChild(el("strong", "live-status__days", String(next.days)));
-        line.appendChild(document.createTextNode(" 天——"));
-      }
-      var link = el("a", null, (d.due_text || monthDay(d.due)) + " " + d.what);
-      link.href = "#due-" + d.key;
-      if (!document.getElementById("due-" + d.key)) link.removeAttribute("href");
-      line.appendChild(link);
-    } else {
-      line.textContent = short + "的报送截止时间均已过。";
+  /* Marks the first-screen cards (partials/deadline-cards.md.j2): passed, due next. */
+  function markCards(state, own, today) {
+    var t = dayNumber(today);
+    for (var i = 0; i < own.length; i++) {
+      var card = document.getElementById("due-" + own[i].key);
+      if (!card || !card.classList.contains("deadline-card")) continue;
+      card.classList.toggle("is-passed", dayNumber(own[i].due) < t);
+      card.classList.toggle("is-next", own[i] === state.next);
     }
-    box.appendChild(line);
+  }
 
-    box.appendChild(el("p", "live-status__basis", "按北京时间今天（" + cnDate(today) + "）计算。"));
+  function renderStatus(box, data, today) {
+    var timeline = data.timeline;
+    var status = stageStatus(timeline, today);
+    if (!status) return;
+    var audience = box.getAttribute("data-audience") || (data.audience && data.audience.key);
+    var short = (data.audience && data.audience.short) || "";
+    var state = deadlineState(timeline, audience, today);
+    box.textContent = "";
+
+    var parts = [];
+    var passed = state.passed ? passedLine(state.passed) : null;
+    if (state.next) {
+      // A passed deadline is told until the next one is near; then the next one is the news.
+      if (passed && state.days > URGENT_DAYS) parts.push(passed);
+      parts.push(dueLine(state.next, state.days));
+    } else {
+      if (passed) parts.push(passed);
+      var none = el("p", "live-status__none", short + "的报送截止时间均已过。");
+      none.setAttribute("data-live", "next");
+      parts.push(none);
+    }
+    var stage = stageLine(status);
+    stage.appendChild(el("span", "live-status__basis", "按北京时间今天（" + cnDate(today) + "）计算。"));
+    parts.push(stage);
+    for (var i = 0; i < parts.length; i++) box.appendChild(parts[i]);
+    markCards(state, deadlinesOf(timeline, audience), today);
     box.hidden = false;
   }
 
