@@ -134,7 +134,7 @@ def on_serve(server, **kwargs):
     def inject_then_secure(content: bytes, epoch) -> bytes:
         html = inject(content, epoch)
         try:
-            return secure_page(html.decode("utf-8")).encode("utf-8")
+            return secure_page(html.decode("utf-8"), features=("pagefind",)).encode("utf-8")
         except (UnicodeDecodeError, BuildError):
             return html
 

@@ -209,8 +209,8 @@ def test_hook_secures_pages_404_and_the_live_reload_script():
 
     hooks = load_hooks()
     page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="2021/howto.md"))
-    assert hooks.on_post_page(PAGE, page=page, config=None) == secure_page(PAGE)
-    assert hooks.on_post_template(PAGE, template_name="404.html", config=None) == secure_page(PAGE)
+    assert hooks.on_post_page(PAGE, page=page, config=None) == secure_page(PAGE, ("pagefind",))
+    assert hooks.on_post_template(PAGE, template_name="404.html", config=None) == secure_page(PAGE, ("pagefind",))
     assert hooks.on_post_template("<urlset/>", template_name="sitemap.xml", config=None) == "<urlset/>"
     with pytest.raises(Exception, match="docs/2021/howto.md"):
         hooks.on_post_page(PAGE.replace("<p>", '<p onclick="x()">'), page=page, config=None)
@@ -218,6 +218,6 @@ def test_hook_secures_pages_404_and_the_live_reload_script():
     # mkdocs serve: the real injection of MkDocs 1.6, then the policy again with its hash.
     server = types.SimpleNamespace(_inject_js_into_html=functools.partial(LiveReloadServer._inject_js_into_html, None))
     assert hooks.on_serve(server, config=None, builder=None) is server
-    served = server._inject_js_into_html(secure_page(PAGE).encode("utf-8"), 1234).decode("utf-8")
+    served = server._inject_js_into_html(secure_page(PAGE, ("pagefind",)).encode("utf-8"), 1234).decode("utf-8")
     assert "livereload(1234," in served and served.count("Content-Security-Policy") == 1
     assert check_page(served) == []

@@ -143,7 +143,7 @@ def test_build_failure_is_annotated_too(capsys, monkeypatch):
     """A failure after validation (e.g. the sample table no longer fits its pages) also shows on the pull request."""
     from sitegen import build
 
-    def fail(root, site_dir=None, drafts=None):
+    def fail(root, site_dir=None, drafts=None, engine=None):
         raise build.BuildError("PDF 样表排成了 5 页，Word 版按 4 页排版")
 
     monkeypatch.setattr(build, "build_site", fail)

@@ -149,7 +149,7 @@ def test_make_site_includes_drafts_only_when_asked():
         return subprocess.run(["make", "-n", "site", *extra], capture_output=True, text=True, cwd=ROOT, check=True).stdout
 
     assert "--drafts" not in dry_run()
-    assert re.search(r"-m sitegen .*build --drafts", dry_run("DRAFTS=1"))
+    assert re.search(r"-m sitegen .*build .*--drafts", dry_run("DRAFTS=1"))
 
 
 def test_dependabot_watches_pip_and_github_actions():

@@ -23,7 +23,7 @@ const escape = text => String(text).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<"
 // The theme's query syntax (+term, -term, term*, "…") means nothing to Pagefind.
 const clean = query => String(query).replace(/["*+~^:]|(^|\s)-/g, " ").replace(/\s+/g, " ").trim();
 
-// "/2021/contacts/#x" → "2021/contacts/#x": the theme resolves it against the site root.
+// "/<year>/contacts/#x" → "<year>/contacts/#x": the theme resolves it against the site root.
 const relative = url => url.replace(/^\/+/, "");
 
 export function connect(root) {

@@ -55,7 +55,7 @@ def executable(engine: str, venvs: Path = ROOT) -> Path:
 
 
 def page_url(src: str) -> str:
-    """The directory URL of a source page below the docs root: 2021/contacts.md → 2021/contacts/, index.md → ''."""
+    """The directory URL of a source page below the docs root: <year>/contacts.md → <year>/contacts/, index.md → ''."""
     stem = src[: -len(".md")] if src.endswith(".md") else src
     if stem == "index" or stem.endswith("/index"):
         stem = stem[: -len("index")]
@@ -226,10 +226,10 @@ def source_relative_links(docs_dir: Path) -> int:
     """Rewrite relative URLs in raw HTML from "relative to the page's URL" to "relative to its source file".
 
     MkDocs leaves raw HTML alone, so the generator (the |url filter) and the
-    pages write links from where a page is served: 2021/howto.md is served at
-    2021/howto/, and a link to 2021/downloads/x.docx is ../downloads/x.docx.
+    pages write links from where a page is served: <year>/howto.md is served at
+    <year>/howto/, and a link to <year>/downloads/x.docx is ../downloads/x.docx.
     Zensical resolves every relative link, raw HTML too, from the source file
-    (2021/) and then writes it from the page's URL, so the same link would end
+    (<year>/) and then writes it from the page's URL, so the same link would end
     one level off. This pass gives Zensical the links in the form it expects
     (downloads/x.docx); the built pages then link to the same places on both.
     Returns the number of links changed.

