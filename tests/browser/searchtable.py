@@ -13,10 +13,22 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "tests" / "fixtures" / "search_queries.yaml"
+
+
+@pytest.fixture(scope="module")
+def search_window(browser, server):
+    """A desktop window on the site root, shared by a module's search tests: (page, visit)."""
+    from pagecheck import WINDOWS, open_page
+
+    context = browser.new_context(**WINDOWS["desktop"])
+    page, visit = open_page(context, server)
+    yield page, visit
+    context.close()
 
 
 def page_url(source: str, year: str) -> str:

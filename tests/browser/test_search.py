@@ -21,7 +21,8 @@ import re
 
 import pytest
 
-from pagecheck import WINDOWS, dump, open_page, open_search, search_results
+from pagecheck import dump, open_search, search_results
+from searchtable import page_url, search_window
 from sitegen.search import read_index
 
 pytestmark = pytest.mark.browser
@@ -52,29 +53,13 @@ QUERIES = [
 RESIDUE = re.compile(r"&#|&[a-z]+;|¶|#|<|>|\ufffd")
 
 
-def page_url(source: str, year: str) -> str:
-    """Site-relative URL of a source page (use_directory_urls), "{year}/" filled in."""
-    source = source.format(year=year)
-    if source == "index.md":
-        return "/"
-    if source.endswith("/index.md"):
-        return "/" + source[: -len("index.md")]
-    return "/" + source[: -len(".md")] + "/"
-
-
 def data_queries(edition) -> list[tuple[str, str]]:
     rows = [(person, "{year}/contacts.md") for c in edition.contacts for person in c.people]
     rows += [(m.name, "{year}/plan.md") for m in edition.modules]
     return rows
 
 
-@pytest.fixture(scope="module")
-def search_page(browser, server):
-    context = browser.new_context(**WINDOWS["desktop"])
-    page, visit = open_page(context, server)
-    yield page, visit
-    context.close()
-
+search_page = search_window
 
 def test_at_least_eight_queries(site_model, root):
     current = site_model.current

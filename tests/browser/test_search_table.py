@@ -17,20 +17,14 @@ from html.parser import HTMLParser
 import pytest
 
 from pagecheck import WINDOWS, dump, open_page, open_search, search_results
-from searchtable import load_table, run_table
+from searchtable import load_table, run_table, search_window
 
 pytestmark = pytest.mark.browser
 
 MAX_MISSES = 2
 
 
-@pytest.fixture(scope="module")
-def desktop(browser, server):
-    context = browser.new_context(**WINDOWS["desktop"])
-    page, visit = open_page(context, server)
-    yield page, visit
-    context.close()
-
+desktop = search_window
 
 def test_the_table_has_twenty_realistic_queries(root, site_model):
     rows = load_table(site_model.current.key)

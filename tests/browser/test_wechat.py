@@ -133,12 +133,18 @@ def test_files_fall_back_to_the_browser_and_the_mailbox(wechat, server, site_mod
     page.close()
 
 
-def test_cards_give_the_number_and_email_to_copy_not_a_mailbox(wechat, server, site_data):
+def open_hint(wechat, server, path):
+    """A page of the site in WeChat with the clipboard allowed and its hint opened: (page, hint)."""
     wechat.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
     page = wechat.new_page()
-    page.goto(f"{server}{site_data.key}/contacts/")
+    page.goto(f"{server}{path}")
     hint = page.locator(".wechat-hint")
     hint.locator("summary").click()
+    return page, hint
+
+
+def test_cards_give_the_number_and_email_to_copy_not_a_mailbox(wechat, server, site_data):
+    page, hint = open_hint(wechat, server, f"{site_data.key}/contacts/")
     text = hint.inner_text()
     assert "索取" not in text and not hint.locator("a[href^='mailto:']").count(), "no card is asked for by e-mail"
     part = hint.locator("[data-kind=card]")
@@ -166,12 +172,8 @@ def test_cards_give_the_number_and_email_to_copy_not_a_mailbox(wechat, server, s
 
 
 def test_copy_button_copies_the_page_address(wechat, server, site_data):
-    wechat.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
-    page = wechat.new_page()
     url = f"{server}{site_data.key}/contacts/"
-    page.goto(url)
-    hint = page.locator(".wechat-hint")
-    hint.locator("summary").click()
+    page, hint = open_hint(wechat, server, f"{site_data.key}/contacts/")
     button = hint.get_by_role("button", name="复制本页链接")
     assert button.is_visible()
     status = hint.locator(".wechat-hint__actions [aria-live]")
@@ -186,11 +188,7 @@ def test_copy_button_copies_the_page_address(wechat, server, site_data):
 
 def test_copy_calendar_address_copies_the_file_url(wechat, server, site_data):
     """On 首页 the calendar row copies the .ics file's address, to subscribe to in the phone's calendar."""
-    wechat.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
-    page = wechat.new_page()
-    page.goto(f"{server}{site_data.key}/")
-    hint = page.locator(".wechat-hint")
-    hint.locator("summary").click()
+    page, hint = open_hint(wechat, server, f"{site_data.key}/")
     part = hint.locator("[data-kind=calendar]")
     assert "订阅" in part.inner_text()
     part.get_by_role("button", name="复制日历地址").first.click()
