@@ -69,6 +69,9 @@ def test_every_card_matches_the_data(site_data, produced):
             assert [e.value for e in values(card, "email")] == list(contact.emails)
             note = card.note.value
             assert contact.purpose in note and contact.name in note and contact.source in note
+            # as a phone shows it: the office, then the purpose as the data words it, no label that it may contradict
+            assert note.startswith(f"{contact.name}。{contact.purpose.rstrip('。')}。"), note
+            assert "负责：" not in note and "。。" not in note, note
             for other in contact.people:
                 assert other in note or other == person
             assert site_data.audience(contact.audience).short in card.categories.value

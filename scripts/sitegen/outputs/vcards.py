@@ -62,8 +62,10 @@ def card_uid(site: Edition, contact: Contact, person: str | None = None) -> str:
 
 
 def note(contact: Contact, person: str) -> str:
+    """The office, then the data's ``purpose`` as written (as 联系方式 shows it): the data says why a group is
+    listed, and for some that its duties are not stated, so no "负责：" label is put before it."""
     others = [p for p in contact.people if p != person]
-    text = f"{contact.name}。负责：{contact.purpose}。"
+    text = f"{contact.name}。{contact.purpose.rstrip('。')}。"
     if others:
         text += f"同一部门的联系人：{'、'.join(others)}。"
     return text + f"出处：{contact.source}。"
