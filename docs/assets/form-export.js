@@ -1,4 +1,4 @@
-/* 导出 Word for the web form (docs/assets/js/40-form-fill.js loads this file, and
+/* 导出 Word for the web form (docs/assets/form-fill.js loads this file, and
  * assets/vendor/fflate.js before it, only when 导出 Word is pressed).
  *
  * window.formExport.build(data, state) fetches the site's own blank DOCX,

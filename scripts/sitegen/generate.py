@@ -324,13 +324,15 @@ def navigation(site: Site, pages: dict[str, str]) -> list:
 # Each folder's files are joined, in file-name order, into one file, so a page
 # loads one stylesheet and one script of ours however many sources they have.
 BUNDLES = {"assets/css": "assets/site.css", "assets/js": "assets/site.js"}
+# Scripts that pages write inline (pages.py, inline_script): not copied as files.
+INLINE = "assets/inline"
 
 
 def copy_assets(docs_dir: Path, staging: Path, editions: list[str]) -> None:
     """Copy every non-Markdown file of docs/ (of the built editions only) and join the bundled folders."""
     for path in sorted(docs_dir.rglob("*")):
         rel = path.relative_to(docs_dir)
-        if not path.is_file() or path.suffix == ".md" or rel.parent.as_posix() in BUNDLES:
+        if not path.is_file() or path.suffix == ".md" or rel.parent.as_posix() in (*BUNDLES, INLINE):
             continue
         if re.fullmatch(r"[0-9]{4}", rel.parts[0]) and rel.parts[0] not in editions:
             continue  # a draft left out of what gets published

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import textfmt
 from . import mdedit
+from . import minify
 from .errors import DataError, MissingItem, Problem
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -56,6 +57,8 @@ def environment(docs_dir: Path) -> jinja2.Environment:
         attr=lambda v: Markup(str(Markup.escape(str(v)))),
         json_data=lambda v: Markup(json.dumps(v, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")),
     )
+    # {{ inline_script("assets/inline/live-status.js") }}: a file of docs/, minified, for a <script> in the page.
+    env.globals["inline_script"] = lambda rel: Markup(minify.inline_script(docs_dir / rel))
     return env
 
 

@@ -30,8 +30,8 @@ WECHAT_IPHONE = (
     "Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN"
 )
 DAY = dt.timedelta(days=1)
-# How near the next deadline must be for a passed one to be left out (docs/assets/js/10-live-status.js).
-URGENT_DAYS = int(re.search(r"URGENT_DAYS = (\d+);", (ROOT / "docs/assets/js/10-live-status.js").read_text(encoding="utf-8"))[1])
+# How near the next deadline must be for a passed one to be left out (docs/assets/inline/live-status.js).
+URGENT_DAYS = int(re.search(r"URGENT_DAYS = (\d+);", (ROOT / "docs/assets/inline/live-status.js").read_text(encoding="utf-8"))[1])
 
 # Text nodes inside the page whose whole box lies within the first screen.
 FIRST_SCREEN_JS = """() => {

@@ -42,7 +42,7 @@ def sample_days(edition) -> list[dt.date]:
 
 
 def expected_status(edition, day: dt.date) -> str:
-    """What docs/assets/js/10-live-status.js must say on ``day``."""
+    """What docs/assets/inline/live-status.js must say on ``day``."""
     stages = edition.stages
     if day < stages[0].start:
         return "未开始"

@@ -262,7 +262,7 @@
     }
   }
 
-  /* For other scripts (the web form's export, 40-form-fill.js): a one-sentence note for a file made in
+  /* For other scripts (the web form's export, assets/form-fill.js): a one-sentence note for a file made in
    * the page, next to its button (the page's one hint is about the files on the server). */
   window.wechatHint = {
     inWeChat: inWeChat,

@@ -10,6 +10,12 @@
  * table on the page and prints only that (print CSS in 40-form-fill.css).
  * Elements with data-unit-text / data-unit-href (如何报送's file names and
  * mailto subjects) show the unit name typed in the draft.
+ *
+ * Not part of assets/site.js: only the pages that use it load it, with
+ * partials/form-fill-script.md.j2 (样表 and 如何报送), so 首页 and the rest
+ * do not download it (issue 11: 首页 at most 70 KB). It is deferred and
+ * stands before site.js, whose window.onEachPage it needs: it starts at
+ * DOMContentLoaded, when every deferred script has run.
  */
 (function () {
   "use strict";
@@ -516,5 +522,7 @@
   }
 
   window.formFill = { countWords: countWords, safeName: safeName };
-  window.onEachPage(setup);
+  function start() { window.onEachPage(setup); }
+  if (window.onEachPage) start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();
