@@ -8,9 +8,11 @@ All the work (reading data, rendering pages and downloads) is plain Python in
   one entry per edition), so ``mkdocs.yml`` names no year;
 - hands the search plugin the jieba word list written from data;
 - removes one invalid attribute the theme writes outside any template block;
-- gives each page its Content-Security-Policy (sitegen/postbuild.py; the
-  build runs it again on the finished site, for every engine), also in
-  ``mkdocs serve`` after the live-reload script is added.
+- gives each page its Content-Security-Policy (sitegen/postbuild.py) once:
+  ``python -m sitegen build`` does it on the finished site for every engine
+  (build.post_build), a plain ``mkdocs build`` here in on_post_build, and
+  ``mkdocs serve`` / ``properdocs serve`` page by page as each is rendered,
+  and again after the live-reload script is added.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from sitegen.load import load_site  # noqa: E402
 from sitegen.errors import DataError  # noqa: E402
 from sitegen.search import index_site  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
-from sitegen.postbuild import secure_page  # noqa: E402
+from sitegen.postbuild import apply_csp, secure_page  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitegen")
 
@@ -90,7 +92,23 @@ _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplet
 _TOC_LABEL = '<label class="md-nav__title" for="__toc">'
 
 
+# The command MkDocs/ProperDocs runs ("build", "serve", "gh-deploy"), from on_startup; None when
+# build.py calls MkDocs itself. Only `serve` secures page by page: it runs no post-build pass.
+_command: str | None = None
+
+
+def on_startup(command, dirty=False, **kwargs):
+    global _command
+    _command = command
+
+
+def _serving() -> bool:
+    return _command == "serve"
+
+
 def _secure(output: str, name: str) -> str:
+    if not _serving():
+        return output  # the build secures the finished site once (build.post_build or on_post_build)
     try:
         # Search is Pagefind (WebAssembly) on every build, so serve and plain `mkdocs build` allow it too.
         return secure_page(output, features=("pagefind",), name=name)
@@ -99,14 +117,24 @@ def _secure(output: str, name: str) -> str:
 
 
 def on_post_build(config, **kwargs):
-    """`mkdocs build` / `mkdocs serve` run on their own: index the site for search (build_site does it itself)."""
+    """`mkdocs build` / `mkdocs serve` run on their own: index the site for search, then (build) the CSP.
+
+    build_site (and engines.run_engine for ProperDocs) set SITEGEN_SEARCH_INDEX=later:
+    their post_build does both on the finished site, once.
+    """
     if os.environ.get("SITEGEN_SEARCH_INDEX") == "later":
         return
     root = Path(config.config_file_path).resolve().parent
+    site_dir = Path(config.site_dir)
     try:
-        index_site(Path(config.site_dir), load_site(root), root)
+        index_site(site_dir, load_site(root), root)
     except (DataError, BuildError) as exc:
         raise PluginError(f"搜索索引没有生成：{exc}") from None
+    if not _serving():  # serve secured each page in on_post_page / on_post_template
+        try:
+            apply_csp(site_dir)
+        except BuildError as exc:
+            raise PluginError(str(exc)) from None
 
 
 def on_post_page(output, page=None, **kwargs):

@@ -10,7 +10,8 @@ import gzip
 
 import pytest
 
-from sitegen.bench import BUDGETS, KB, BuildTimes, Budgets, PageLoad, Request, compressed_size, over_budget, site_pages
+from sitegen.bench import (BUDGETS, KB, BuildTimes, Budgets, EngineTimes, PageLoad, Request, compressed_size,
+                           engine_versions, format_engines, over_budget, site_pages, time_engines)
 
 HOST = "http://127.0.0.1:8000/"
 
@@ -107,3 +108,58 @@ def test_site_pages_lists_every_index(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     assert site_pages(tmp_path) == ["", "notice/", "plan/"]
+
+
+# ------------------------------------------------------- engines side by side
+
+def test_engines_take_turns_and_the_warm_up_is_dropped(tmp_path):
+    figures = iter([9.0, 8.0, 7.0,  2.0, 2.5, 3.0,  2.2, 2.4, 3.4,  1.8, 2.6, 2.9])  # warm-up, then 3 rounds
+    order = []
+
+    def timer(command, env):
+        order.append(command[command.index("--engine") + 1])
+        assert command[1:4] == ["-m", "sitegen", "build"] and str(tmp_path) in command[-1]
+        return next(figures)
+
+    versions = {"mkdocs": {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"}, "properdocs": {"properdocs": "1.6.7"},
+                "zensical": {"zensical": "0.0.73"}}
+    rows = time_engines(tmp_path, 3, timer=timer, versions=versions.get)
+    assert order == ["mkdocs", "properdocs", "zensical"] * 4
+    assert [(r.engine, r.times) for r in rows] == [
+        ("mkdocs", [2.0, 2.2, 1.8]), ("properdocs", [2.5, 2.4, 2.6]), ("zensical", [3.0, 3.4, 2.9])]
+    assert [r.median for r in rows] == [2.0, 2.5, 3.0]
+
+
+def test_an_engine_not_installed_is_listed_not_timed(tmp_path):
+    timed = []
+    rows = time_engines(tmp_path, 2, timer=lambda c, e: timed.append(c) or 1.0,
+                        versions=lambda name: {} if name == "zensical" else {name: "1.6"})
+    assert len(timed) == 2 * 3 and all("zensical" not in c for c in timed)
+    lines = format_engines(rows, 2)
+    assert "zensical" in lines[-1] and "未安装" in lines[-1] and "—" in lines[-1]
+
+
+def test_engine_table_shows_versions_medians_and_ratio_to_mkdocs():
+    rows = [EngineTimes("mkdocs", {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"}, [10.0, 12.0, 11.0]),
+            EngineTimes("properdocs", {"properdocs": "1.6.7", "mkdocs-material": "9.8.2"}, [11.0, 11.5, 13.0]),
+            EngineTimes("zensical", {"zensical": "0.0.73"}, [5.5, 5.0, 6.0])]
+    header, columns, *body = format_engines(rows, 3)
+    assert "3 次的中位数" in header and "版本" in columns and "相对 MkDocs" in columns
+    mkdocs, properdocs, zensical = body
+    assert "mkdocs 1.6.1, mkdocs-material 9.8.2" in mkdocs and "11.00s" in mkdocs and "1.00 倍" in mkdocs
+    assert "properdocs 1.6.7" in properdocs and "11.50s" in properdocs and "1.05 倍" in properdocs
+    assert "zensical 0.0.73" in zensical and "5.50s" in zensical and "0.50 倍" in zensical
+    assert zensical.rstrip().endswith("5.50 5.00 6.00"), "every run is shown"
+
+
+def test_engine_versions_come_from_the_venvs_package_metadata(tmp_path):
+    site = tmp_path / ".venv-zensical" / "lib" / "python3.11" / "site-packages"
+    for name, version in (("zensical", "0.0.73"), ("click", "8.5.1")):
+        info = site / f"{name}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    assert engine_versions("zensical", tmp_path) == {"zensical": "0.0.73"}
+    assert engine_versions("properdocs", tmp_path) == {}, "no .venv-properdocs: not installed"
+    import mkdocs
+
+    assert engine_versions("mkdocs")["mkdocs"] == mkdocs.__version__  # the default engine: this venv

@@ -176,7 +176,7 @@ def test_every_built_page_has_a_matching_policy(built_site, tmp_path):
         assert head.index("Content-Security-Policy") < head.index("<script"), path
         hashes = [s for s in directives(html)["script-src"] if s.startswith("'sha256-")]
         assert len(hashes) >= 3, path  # the theme's and ours
-    # Deterministic, and a second pass (the engines' call after the hook's) changes no byte.
+    # Deterministic, and a second pass over the finished site changes no byte.
     copy = shutil.copytree(built_site, tmp_path / "site")
     apply_csp(copy)
     for path in pages:
@@ -190,11 +190,34 @@ def test_onclick_in_markdown_stops_the_build_naming_the_page(project_copy, tmp_p
     about.write_text(about.read_text(encoding="utf-8") + '\n<button onclick="alert(1)">试试</button>\n', encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         build_site(project_copy, tmp_path / "site")
-    assert "MkDocs 构建失败" in str(caught.value)
-    # MkDocs prints the page's error (the hook's message) above its own "Aborted".
-    message = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "ERROR")
-    assert "docs/about.md" in message and 'onclick="alert(1)"' in message and "内容安全策略" in message
+    # The post-build CSP pass (once, on the finished site) names the built page, the line and the attribute.
+    message = str(caught.value)
+    assert "about/index.html" in message and "onclick" in message and "内容安全策略" in message
+    assert re.search(r"第 \d+ 行", message), message
     assert not (tmp_path / "site").exists(), "nothing is published"
+
+
+def test_every_page_is_secured_once_per_build(project_copy, tmp_path, monkeypatch):
+    """MkDocs builds: the hook leaves the CSP to build.post_build, which secures each page once (review of issue 12)."""
+    import sitegen.postbuild as postbuild
+    from sitegen.build import build_site
+
+    calls: list[str] = []
+    real = postbuild.secure_page
+
+    def counting(html, features=(), name=""):
+        if "<html" in html.lower():
+            calls.append(name or "(unnamed)")
+        return real(html, features, name)
+
+    # The hook binds secure_page when MkDocs loads it, during the build: it gets this one too.
+    monkeypatch.setattr(postbuild, "secure_page", counting)
+    site = build_site(project_copy, tmp_path / "site")
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "<html" in p.read_text(encoding="utf-8").lower())
+    assert len(pages) >= 10
+    assert sorted(calls) == pages, "each page secured exactly once, by the post-build pass"
+    for page in pages:
+        assert check_page((site / page).read_text(encoding="utf-8")) == [], page
 
 
 def load_hooks():
@@ -204,10 +227,44 @@ def load_hooks():
     return module
 
 
+def test_hook_leaves_builds_to_the_post_build_pass():
+    """`mkdocs build` from the command line, and build.py's own MkDocs call (no on_startup): no CSP page by page."""
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="2021/howto.md"))
+    for command in (None, "build", "gh-deploy"):
+        hooks = load_hooks()
+        if command:
+            hooks.on_startup(command=command, dirty=False)
+        assert "Content-Security-Policy" not in hooks.on_post_page(PAGE, page=page, config=None)
+        assert "Content-Security-Policy" not in hooks.on_post_template(PAGE, template_name="404.html", config=None)
+
+
+def test_plain_mkdocs_build_secures_the_finished_site_in_on_post_build(tmp_path, monkeypatch):
+    """`mkdocs build` on a fresh clone runs no build.post_build: the hook's on_post_build indexes and secures once."""
+    hooks = load_hooks()
+    hooks.on_startup(command="build", dirty=False)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(PAGE, encoding="utf-8")
+    indexed = []
+    monkeypatch.setattr(hooks, "index_site", lambda site_dir, site, root: indexed.append(site_dir) or (site_dir / "pagefind").mkdir())
+    config = types.SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path))
+    monkeypatch.delenv("SITEGEN_SEARCH_INDEX", raising=False)
+    hooks.on_post_build(config)
+    assert indexed == [tmp_path]
+    html = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+    assert check_page(html) == [] and "'wasm-unsafe-eval'" in directives(html)["script-src"]
+
+    # Under build.py (and engines.run_engine for ProperDocs): neither, post_build does both.
+    (tmp_path / "a" / "index.html").write_text(PAGE, encoding="utf-8")
+    monkeypatch.setenv("SITEGEN_SEARCH_INDEX", "later")
+    hooks.on_post_build(config)
+    assert indexed == [tmp_path] and (tmp_path / "a" / "index.html").read_text(encoding="utf-8") == PAGE
+
+
 def test_hook_secures_pages_404_and_the_live_reload_script():
     from mkdocs.livereload import LiveReloadServer
 
     hooks = load_hooks()
+    hooks.on_startup(command="serve", dirty=False)  # mkdocs serve / properdocs serve
     page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="2021/howto.md"))
     assert hooks.on_post_page(PAGE, page=page, config=None) == secure_page(PAGE, ("pagefind",))
     assert hooks.on_post_template(PAGE, template_name="404.html", config=None) == secure_page(PAGE, ("pagefind",))

@@ -9,6 +9,9 @@ Prints, for the site built from this checkout:
 - the full build (``python -m sitegen build``) against a plain MkDocs build
   of the same generated Markdown without our hook, each timed the same way
   in a fresh process: one warm-up, then the median of N runs (default 5);
+- the full build on each engine side by side (MkDocs, ProperDocs, Zensical:
+  ``python -m sitegen build --engine X``, timed the same way, the engines
+  taking turns), with each engine's version from its venv's package metadata;
 - every download's size, and each download producer's generation time
   (``sitegen.outputs.producers()`` one at a time, median of 3 after a
   warm-up);
@@ -404,6 +407,95 @@ def time_builds(work: Path, runs: int) -> BuildTimes:
     return BuildTimes(full=full, plain=plain)
 
 
+# ------------------------------------------------------- engines side by side
+
+# The packages whose versions name a build: the engine, and the theme where it is a package of its own.
+ENGINE_PACKAGES = {
+    "mkdocs": ("mkdocs", "mkdocs-material"),
+    "properdocs": ("properdocs", "mkdocs-material"),
+    "zensical": ("zensical",),
+}
+
+
+@dataclass
+class EngineTimes:
+    engine: str
+    versions: dict[str, str]  # package -> version, from the engine's venv; empty: not installed
+    times: list[float] = field(default_factory=list)  # seconds, one per measured run
+
+    @property
+    def installed(self) -> bool:
+        return bool(self.versions)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def engine_site_packages(engine: str, root: Path = ROOT) -> list[str]:
+    """Where the engine's packages are: this venv for MkDocs, ``.venv-<engine>`` for the others."""
+    if engine == "mkdocs":
+        return list(sys.path)
+    return [str(p) for p in sorted((Path(root) / f".venv-{engine}").glob("lib/python*/site-packages"))]
+
+
+def engine_versions(engine: str, root: Path = ROOT) -> dict[str, str]:
+    """The installed version of each of ENGINE_PACKAGES[engine], read from package metadata (empty if the engine is missing)."""
+    from importlib.metadata import distributions
+
+    paths = engine_site_packages(engine, root)
+    if not paths:
+        return {}
+    found: dict[str, str] = {}
+    for dist in distributions(path=paths):
+        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
+        if name in ENGINE_PACKAGES[engine] and name not in found:
+            found[name] = dist.version
+    if ENGINE_PACKAGES[engine][0] not in found:
+        return {}
+    return {name: found[name] for name in ENGINE_PACKAGES[engine] if name in found}
+
+
+def time_engines(work: Path, runs: int, engines: tuple[str, ...] | None = None, timer=None,
+                 versions=engine_versions) -> list[EngineTimes]:
+    """``python -m sitegen build --engine X`` for each engine, in fresh processes: one warm-up, then ``runs``.
+
+    The engines take turns in each round, so a busy machine slows them alike.
+    An engine that is not installed is listed without times.
+    """
+    from .engines import ENGINES
+
+    timer = timer or _timed
+    env = _environment()
+    rows = [EngineTimes(name, versions(name)) for name in (engines or ENGINES)]
+    for run in range(runs + 1):  # run 0 is the warm-up
+        for row in rows:
+            if not row.installed:
+                continue
+            command = [sys.executable, "-m", "sitegen", "build", "--engine", row.engine,
+                       "--site-dir", str(work / f"engine-{row.engine}")]
+            elapsed = timer(command, env)
+            if run:
+                row.times.append(elapsed)
+    return rows
+
+
+def format_engines(rows: list[EngineTimes], runs: int) -> list[str]:
+    """The engines side by side: engine, versions, median build time, each run, and the ratio to MkDocs."""
+    lines = [f"构建引擎对比（python -m sitegen build --engine …；新进程；预热 1 次后 {runs} 次的中位数）",
+             f"  {'引擎':<12}{'版本':<40}{'中位数':>8}{'相对 MkDocs':>12}  各次"]
+    base = next((r.median for r in rows if r.engine == "mkdocs" and r.times), None)
+    for row in rows:
+        version = ", ".join(f"{name} {v}" for name, v in row.versions.items()) or "未安装（make engines）"
+        if not row.times:
+            lines.append(f"  {row.engine:<12}{version:<40}{'—':>8}{'—':>12}")
+            continue
+        ratio = f"{row.median / base:.2f} 倍" if base else "—"
+        each = " ".join(f"{t:.2f}" for t in row.times)
+        lines.append(f"  {row.engine:<12}{version:<40}{row.median:>7.2f}s{ratio:>12}  {each}")
+    return lines
+
+
 def time_producers(work: Path, runs: int = 3) -> list[tuple[str, float, list[str]]]:
     """(producer, median seconds, files written) for each download producer, one at a time."""
     from .load import load_site
@@ -563,6 +655,10 @@ def main(argv: list[str] | None = None) -> int:
         build = None if args.no_build_timing else time_builds(work, args.runs)
         if build:
             print_builds(build, args.runs)
+        engine_rows = [] if args.no_build_timing else time_engines(work, args.runs)
+        if engine_rows:
+            print()
+            print("\n".join(format_engines(engine_rows, args.runs)))
         print_downloads(site_dir)
         producer_rows = time_producers(work)
         print_producers(producer_rows)
@@ -580,6 +676,7 @@ def main(argv: list[str] | None = None) -> int:
             "build": asdict(build) | {"full_median": build.full_median, "plain_median": build.plain_median, "ratio": build.ratio} if build else None,
             "producers": [{"name": n, "seconds": s, "files": w} for n, s, w in producer_rows],
             "editions": edition_rows,
+            "engines": [asdict(r) | {"median": r.median if r.times else None} for r in engine_rows],
             "lighthouse": lighthouse,
             "over_budget": problems,
         }, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -204,7 +204,11 @@ def run_engine(engine: str, root: Path, docs_dir: Path, site_dir: Path) -> None:
         config = engine_config(root, docs_dir, site_dir, engine)
     try:
         command = [str(program), "build", "-f", str(config), "--strict"]
-        env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        env = os.environ | {
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+            # ProperDocs runs our hook: it leaves the search index and the CSP to build.post_build.
+            "SITEGEN_SEARCH_INDEX": "later",
+        }
         done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
         if inside is not None and done.returncode == 0:
             shutil.move(str(inside / "site"), str(site_dir))

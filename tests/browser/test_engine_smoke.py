@@ -29,6 +29,7 @@ def phone(browser):
     context.close()
 
 
+@engine_gap("zensical", "0.0.73's bundle.js injects a <style> at run time; the CSP (style-src-elem 'self' + build-time hashes) refuses it, so Chromium logs a CSP error and its search dialog never shows results")
 def test_every_page_loads_without_errors(phone, server, pages_server, built_site):
     pages = site_pages(built_site)
     assert len(pages) >= 10, pages
@@ -76,6 +77,7 @@ def search(page, query: str) -> list[str]:
         "els => els.map(a => new URL(a.href).pathname)")
 
 
+@engine_gap("zensical", "0.0.73's bundle.js injects a <style> at run time; the CSP (style-src-elem 'self' + build-time hashes) refuses it, so Chromium logs a CSP error and its search dialog never shows results")
 def test_search_finds_every_contact_by_name(phone, server, site_model):
     """Each person of the current edition's contacts (田鹏 among them in 2021) finds 联系方式 among the first 3 pages."""
     people = [person for contact in site_model.current.contacts for person in contact.people]
