@@ -123,7 +123,7 @@ def post_build(site_dir: Path, engine: str, root: Path = ROOT, drafts: bool = Fa
     index_site(site_dir, load_site(root, drafts=drafts), root)  # search (Pagefind), the same on every engine
     optimize_site(site_dir)  # speed (sitegen.perf): purged theme CSS, deferred scripts
     # The CSP hashes each page's inline scripts as they are: keep it last.
-    apply_csp(site_dir)
+    apply_csp(site_dir, engine)
 
 
 def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False) -> None:
