@@ -78,7 +78,7 @@ def markdown(results: list[dict], title: str) -> str:
     lines = [f"# {title}", "", f"答案页排第一：{first} / {len(results)}", "",
              "| 查询 | 应找到 | 排名 | 前三个结果 | 答案页的摘要 |", "| --- | --- | --- | --- | --- |"]
     for r in results:
-        snippet = re.sub(r"\s+", " ", r["snippet"])[:80].replace("|", "\\|")
+        snippet = re.sub(r"\s+", " ", r["snippet"])[:100].replace("|", "\\|")
         lines.append(f"| {r['query']} | {r['url']} | {r['rank'] or '无'} | {' '.join(r['top'])} | {snippet} |")
     return "\n".join(lines) + "\n"
 
