@@ -23,6 +23,65 @@ const escape = text => String(text).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<"
 // The theme's query syntax (+term, -term, term*, "…") means nothing to Pagefind.
 const clean = query => String(query).replace(/["*+~^:]|(^|\s)-/g, " ").replace(/\s+/g, " ").trim();
 
+// An excerpt is the sentence around the hit (issue 11 item 5), not a window
+// of words that starts mid-sentence. The hit is the query itself where the
+// page's text has it (a query of one word), else where Pagefind's excerpt
+// marks it. The page's text around it is cut at the sentence marks (。！？；,
+// and the ". " Pagefind puts after a heading; scripts/sitegen/search.py ends
+// table cells in ；). A short sentence takes the next one with it (a table
+// row: 5月8日 …；活动筹备方案 …), a long one is cut around the hit.
+const SENTENCE_END = /[。！？!?；]|\. /g;
+const MIN_CHARS = 40, MAX_CHARS = 90;
+
+// Where `word` first occurs in `text` at or after `from`, ignoring case and spaces: [start, end] or null.
+function locate(text, word, from = 0) {
+  const want = word.replace(/\s+/g, "").toLowerCase();
+  if (!want) return null;
+  const at = [], chars = [];
+  for (let i = from; i < text.length; i++) if (!/\s/.test(text[i])) { at.push(i); chars.push(text[i].toLowerCase()); }
+  const i = chars.join("").indexOf(want);
+  return i < 0 ? null : [at[i], at[i + want.length - 1] + 1];
+}
+
+const hasWord = (content, word) => locate(plain(content), word) !== null;
+
+function sentence(content, excerpt, word) {
+  const text = plain(content), shown = plain(excerpt);
+  const bare = shown.replace(/<\/?mark>/g, "");
+  const at = text.indexOf(bare);
+  // the word inside Pagefind's excerpt (a section's), else its first place on the page
+  let hit = word && at >= 0 ? locate(text, word, at) : null;
+  if (word && (!hit || hit[1] > at + bare.length)) hit = locate(text, word);
+  let words = word ? [word] : [];
+  if (!hit) {
+    words = [...new Set((shown.replace(/<\/mark>(\s*)<mark>/g, "$1").match(/<mark>[^<]*<\/mark>/g) || [])
+      .map(m => m.slice(6, -7).trim()).filter(Boolean))];
+    const first = shown.indexOf("<mark>");
+    if (!words.length || at < 0 || first < 0) return escape(decode(bare));
+    const start = at + shown.slice(0, first).replace(/<\/?mark>/g, "").length;
+    hit = [start, start + words[0].length];
+  }
+  const ends = [...text.matchAll(SENTENCE_END)].map(m => m.index + m[0].length);
+  let start = Math.max(0, ...ends.filter(e => e <= hit[0]));
+  let end = ends.find(e => e >= hit[1]) ?? text.length;
+  while (end - start < MIN_CHARS && end < text.length) end = ends.find(e => e > end) ?? text.length;
+  while (end - start < MIN_CHARS && start > 0) start = Math.max(0, ...ends.filter(e => e < start));
+  // one space at most, none after a Chinese mark (the page's line breaks and cell ends)
+  let cut = text.slice(start, end).replace(/\s+/g, " ").replace(/([：；。，、）」”]) /g, "$1").trim();
+  if (cut.length > MAX_CHARS) {
+    const before = text.slice(start, hit[0]).replace(/\s+/g, " ").replace(/([：；。，、）」”]) /g, "$1").trimStart().length;
+    const from = Math.max(0, Math.min(before - 20, cut.length - MAX_CHARS));
+    cut = (from > 0 ? "…" : "") + cut.slice(from, from + MAX_CHARS) + (from + MAX_CHARS < cut.length ? "…" : "");
+  }
+  return mark(escape(decode(cut)), words.map(w => escape(decode(w))));
+}
+
+// Each word of the hit marked, as the theme marks its own results.
+function mark(html, words) {
+  const pattern = words.sort((a, b) => b.length - a.length).map(w => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  return pattern ? html.replace(new RegExp(pattern, "gi"), "<mark>$&</mark>") : html;
+}
+
 // "/<year>/contacts/#x" → "<year>/contacts/#x": the theme resolves it against the site root.
 const relative = url => url.replace(/^\/+/, "");
 
@@ -43,21 +102,49 @@ export function connect(root) {
     await ready;
     let found = await pagefind.search(text);
     let terms = Object.fromEntries(text.split(" ").map(t => [t, true]));
-    if (!found.results.length) [found, terms] = await anyWord(text);
-    const pages = await Promise.all(found.results.slice(0, MAX_PAGES * 2).map(async r => ({ r, d: await r.data() })));
+    const word = text.includes(" ") ? null : text;
+    let pages = word ? await asOneWord(word, found) : null;
+    if (!pages) {
+      if (!found.results.length) [found, terms] = await anyWord(text);
+      pages = await Promise.all(found.results.slice(0, MAX_PAGES * 2).map(async r => ({ score: r.score, d: await r.data() })));
+    }
     const ranked = pages
-      .map(({ r, d }) => ({ d, score: r.score * (d.meta && d.meta.boost ? Number(d.meta.boost) : 1) }))
+      .map(({ d, score }) => ({ d, score: score * (d.meta && d.meta.boost ? Number(d.meta.boost) : 1) }))
       .sort((a, b) => b.score - a.score || (a.d.url < b.d.url ? -1 : 1))
       .slice(0, MAX_PAGES);
     const items = ranked.map(({ d, score }) => {
-      const page = { location: relative(d.url), title: escape(decode(plain(d.meta.title) || d.url)), text: `<p>${plain(d.excerpt)}</p>`, score, terms };
+      const whole = word && hasWord(d.content, word) ? word : null;
+      const page = { location: relative(d.url), title: escape(decode(plain(d.meta.title) || d.url)), text: `<p>${sentence(d.content, d.excerpt, whole)}</p>`, score, terms };
       const sections = (d.sub_results || [])
         .filter(s => s.url.includes("#") && s.url !== d.url)
+        .filter(s => !whole || hasWord(s.excerpt.replace(/<\/?mark>/g, ""), whole))  // a section listed has the word itself
         .slice(0, MAX_SECTIONS)
-        .map((s, i) => ({ location: relative(s.url), title: escape(decode(plain(s.title))), text: `<p>${plain(s.excerpt)}</p>`, score: score * (0.9 - i * 0.01), terms }));
+        .map((s, i) => ({ location: relative(s.url), title: escape(decode(plain(s.title))), text: `<p>${sentence(d.content, s.excerpt, whole)}</p>`, score: score * (0.9 - i * 0.01), terms }));
       return [page, ...sections];
     });
     return { items, total: found.results.length };
+  }
+
+  // A query of one word (no space) is searched as that word: Pagefind cuts
+  // 第二阶段 into 第二 / 阶段 and would also list a page that has 第二 in one
+  // place and 阶段 in another. Listed are only the pages whose text has the
+  // word itself: those of Pagefind's exact search ("…", whose excerpt and
+  // sections are at the word) and those of the ordinary search (the exact
+  // search misses a word its segmenter cuts otherwise than the index:
+  // 科技工作者之家). The exact search does not rank, so each page keeps the
+  // score of the ordinary search. No page has the word (怎么报送): null, the
+  // ordinary results.
+  async function asOneWord(word, found) {
+    const exact = await pagefind.search(`"${word}"`);
+    const scores = new Map(found.results.map(r => [r.id, r.score]));
+    const floor = Math.min(...scores.values(), 1) / 2;  // found only by the exact search: after the others
+    const seen = new Set(), candidates = [];
+    for (const r of [...exact.results, ...found.results.slice(0, MAX_PAGES * 2)]) {
+      if (!seen.has(r.id)) seen.add(r.id) && candidates.push(r);
+    }
+    const pages = (await Promise.all(candidates.map(async r => ({ score: scores.get(r.id) ?? floor, d: await r.data() }))))
+      .filter(({ d }) => hasWord(d.content, word));
+    return pages.length ? pages : null;
   }
 
   // Nothing has every word (怎么报送: no page says 怎么): pages with any of

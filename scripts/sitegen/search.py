@@ -10,7 +10,7 @@ pages are not changed:
 - only the page content (the ``<article>``) is indexed, not the header,
   navigation or footer;
 - table cells, definition lists and neighbouring links get a separator
-  (；), so that a result's excerpt reads "5月8日；活动筹备方案" and not
+  (；), a table caption a colon, so that a result's excerpt reads "5月8日；活动筹备方案" and not
   "5月8日活动筹备方案" run together; table headers, the reader controls and
   the section links ("#") are left out;
 - the current edition's home under ``<year>/`` is left out (the site root
@@ -56,6 +56,8 @@ _WEIGHTED = [(re.compile(r"<dt>联系人</dt><dd"), "<dt>联系人</dt><dd data-
 # a separator after these closing tags (cells, terms, descriptions, list items) and between two links
 _CELL_END = re.compile(r"</(td|th|dd|li)>")
 _TERM_END = re.compile(r"</dt>")
+# a table's caption leads its rows: "本会会员单位的截止时间：5月8日 …"
+_CAPTION_END = re.compile(r"</caption>")
 _LINK_LINK = re.compile(r"</a>(\s*)<a\b")
 
 
@@ -115,6 +117,7 @@ def prepare(html: str, boost: float | None) -> str | None:
     html = _segment(html)
     html = _CELL_END.sub(lambda m: f"；</{m.group(1)}>", html)
     html = _TERM_END.sub("：</dt>", html)
+    html = _CAPTION_END.sub("：</caption>", html)
     return _LINK_LINK.sub(r"</a>；\1<a", html)
 
 
