@@ -45,6 +45,9 @@ function locate(text, word, from = 0) {
 
 const hasWord = (content, word) => locate(plain(content), word) !== null;
 
+// One space at most, none after a Chinese mark (the page's line breaks and cell ends).
+const tidy = text => text.replace(/\s+/g, " ").replace(/([：；。，、）」”]) /g, "$1");
+
 function sentence(content, excerpt, word) {
   const text = plain(content), shown = plain(excerpt);
   const bare = shown.replace(/<\/?mark>/g, "");
@@ -66,10 +69,9 @@ function sentence(content, excerpt, word) {
   let end = ends.find(e => e >= hit[1]) ?? text.length;
   while (end - start < MIN_CHARS && end < text.length) end = ends.find(e => e > end) ?? text.length;
   while (end - start < MIN_CHARS && start > 0) start = Math.max(0, ...ends.filter(e => e < start));
-  // one space at most, none after a Chinese mark (the page's line breaks and cell ends)
-  let cut = text.slice(start, end).replace(/\s+/g, " ").replace(/([：；。，、）」”]) /g, "$1").trim();
+  let cut = tidy(text.slice(start, end)).trim();
   if (cut.length > MAX_CHARS) {
-    const before = text.slice(start, hit[0]).replace(/\s+/g, " ").replace(/([：；。，、）」”]) /g, "$1").trimStart().length;
+    const before = tidy(text.slice(start, hit[0])).trimStart().length;
     const from = Math.max(0, Math.min(before - 20, cut.length - MAX_CHARS));
     cut = (from > 0 ? "…" : "") + cut.slice(from, from + MAX_CHARS) + (from + MAX_CHARS < cut.length ? "…" : "");
   }

@@ -57,8 +57,16 @@ def environment(docs_dir: Path) -> jinja2.Environment:
         attr=lambda v: Markup(str(Markup.escape(str(v)))),
         json_data=lambda v: Markup(json.dumps(v, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")),
     )
-    # {{ inline_script("assets/inline/live-status.js") }}: a file of docs/, minified, for a <script> in the page.
-    env.globals["inline_script"] = lambda rel: Markup(minify.inline_script(docs_dir / rel))
+    # {{ inline_script("assets/inline/live-status.js") }}: a file of docs/, minified, for a <script> in the page;
+    # read and minified once per rendering, however many pages write it.
+    scripts: dict[str, Markup] = {}
+
+    def inline_script(rel: str) -> Markup:
+        if rel not in scripts:
+            scripts[rel] = Markup(minify.inline_script(docs_dir / rel))
+        return scripts[rel]
+
+    env.globals["inline_script"] = inline_script
     return env
 
 

@@ -108,6 +108,14 @@ class Inline:
     def source(self) -> str:
         return sha256_source(self.text)
 
+    @property
+    def directive(self) -> str:
+        return "script-src" if self.kind == "script" else "style-src-elem"
+
+    def allowed_by(self, sources) -> bool:
+        """Whether a directive with these sources lets this element run: its hash, or (styles only) 'unsafe-inline'."""
+        return self.source in sources or (self.kind == "style" and "'unsafe-inline'" in sources)
+
 
 @dataclass
 class Scan:
@@ -193,11 +201,8 @@ def policy(scan: Scan, features: tuple[str, ...] = ()) -> str:
         for directive, sources in SITE_FEATURES[feature].items():
             table[directive].extend(s for s in sources if s not in table[directive])
     for item in scan.inline:
-        directive = "script-src" if item.kind == "script" else "style-src-elem"
-        if directive == "style-src-elem" and "'unsafe-inline'" in table[directive]:
-            continue
-        if item.source not in table[directive]:
-            table[directive].append(item.source)
+        if not item.allowed_by(table[item.directive]):
+            table[item.directive].append(item.source)
     return "; ".join(f"{k} {' '.join(v)}" for k, v in table.items())
 
 
@@ -254,12 +259,8 @@ def check_page(html: str) -> list[str]:
         problems.append("a script, style or image comes before the CSP meta")
     directives = dict((d.split(" ", 1) + [""])[:2] for d in found[0].split("; "))
     for item in scan.inline:
-        directive = "script-src" if item.kind == "script" else "style-src-elem"
-        allowed = directives.get(directive, "").split()
-        if directive == "style-src-elem" and "'unsafe-inline'" in allowed:
-            continue
-        if item.source not in allowed:
-            problems.append(f"inline <{item.kind}> at line {item.line} is not in {directive}: {item.text[:60]!r}")
+        if not item.allowed_by(directives.get(item.directive, "").split()):
+            problems.append(f"inline <{item.kind}> at line {item.line} is not in {item.directive}: {item.text[:60]!r}")
     if "'unsafe-inline'" in directives.get("script-src", ""):
         problems.append("script-src allows 'unsafe-inline'")
     return problems
