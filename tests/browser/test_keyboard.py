@@ -117,6 +117,9 @@ def test_phone_menu_and_search_work_from_the_keyboard(browser, server, site_mode
     page.keyboard.press("Enter")
     assert page.evaluate("document.getElementById('__drawer').checked")
     page.wait_for_function("document.querySelector('.md-header__button[data-toggle=__drawer]').getAttribute('aria-expanded') === 'true'")
+    # The drawer slides in (a CSS transition): the links are on screen once it has stopped.
+    page.wait_for_function("""() => { const d = document.querySelector('.md-sidebar--primary');
+      return d.getAnimations({subtree: true}).length === 0 && d.getBoundingClientRect().left >= 0; }""")
     # The following Tab stops are the navigation links, now on screen: all of them.
     reached = set()
     for _ in range(60):
