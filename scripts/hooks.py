@@ -30,11 +30,10 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitegen.errors import BuildError  # noqa: E402
+from sitegen.errors import BuildError, DataError  # noqa: E402
 from sitegen.engines import not_found_links  # noqa: E402
 from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
 from sitegen.load import load_site  # noqa: E402
-from sitegen.errors import DataError  # noqa: E402
 from sitegen.search import index_site  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 from sitegen.postbuild import apply_csp, secure_page  # noqa: E402

@@ -208,7 +208,7 @@ CONTACTS = R(
                         "id": F(KEY, help="联系人标识，stages.yaml 用它引用", example="id: crs-academic"),
                         "organization": F(Text(), help="单位", example="organization: 中国铁道学会"),
                         "department": F(Text(), help="部门", example="department: 学术交流与科普部"),
-                        "purpose": F(Text(), help="负责什么", example="purpose: 本会会员单位报送活动筹备方案"),
+                        "purpose": F(Text(), help="找这个联系人办什么事", example="purpose: 本会会员单位报送活动筹备方案"),
                         "audience": F(KEY, help="面向哪个报送对象（stages.yaml 中的 key）", example="audience: members"),
                         "people": F(ListOf(Text(), min_items=1), help="联系人姓名", example="people: [陈若水]"),
                         "phones": F(ListOf(PHONE, min_items=1), help="电话", example="phones: [010-51871797]"),

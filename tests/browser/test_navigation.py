@@ -23,6 +23,7 @@ import re
 import pytest
 
 from pagecheck import WINDOWS, nav_titles, open_search
+from pagefixtures import pages, search_probe  # noqa: F401 (fixtures)
 from test_first_screen import FIRST_SCREEN_JS, issue_days, open_home, squeeze
 
 pytestmark = pytest.mark.browser
@@ -263,11 +264,6 @@ def measure_regions(browser, server, storage_key, site_model, search_probe, wind
     return out
 
 
-@pytest.fixture(scope="module")
-def search_probe(site_model) -> str:
-    return site_model.current.contacts[0].people[0]
-
-
 @pytest.mark.parametrize("window", ["mobile", "desktop"])
 def test_text_size_reaches_search_results_navigation_footer_and_tables(browser, server, storage_key, site_model,
                                                                        search_probe, window):
@@ -312,12 +308,3 @@ def test_nothing_scrolls_sideways_at_390_px_in_the_largest_size(browser, server,
             wide[f"/{path}"] = bad
     context.close()
     assert not wide, f"at 特大, 390 px: {wide}"
-
-
-@pytest.fixture(scope="module")
-def pages(built_site) -> list[str]:
-    from pagecheck import site_pages
-
-    found = site_pages(built_site)
-    assert "" in found and len(found) >= 5, found
-    return found
