@@ -37,6 +37,7 @@ from sitegen.load import load_site  # noqa: E402
 from sitegen.search import index_site  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
 from sitegen.postbuild import apply_csp, secure_page  # noqa: E402
+from sitegen.wechathint import place_hint, place_hints  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitegen")
 
@@ -110,7 +111,7 @@ def _secure(output: str, name: str) -> str:
         return output  # the build secures the finished site once (build.post_build or on_post_build)
     try:
         # Search is Pagefind (WebAssembly) on every build, so serve and plain `mkdocs build` allow it too.
-        return secure_page(output, features=("pagefind",), name=name)
+        return secure_page(place_hint(output), features=("pagefind",), name=name)
     except BuildError as exc:  # an onclick=… or javascript: link in a page
         raise PluginError(str(exc)) from None
 
@@ -129,7 +130,8 @@ def on_post_build(config, **kwargs):
         index_site(site_dir, load_site(root), root)
     except (DataError, BuildError) as exc:
         raise PluginError(f"搜索索引没有生成：{exc}") from None
-    if not _serving():  # serve secured each page in on_post_page / on_post_template
+    if not _serving():  # serve placed the WeChat bar and secured each page in on_post_page / on_post_template
+        place_hints(site_dir)
         try:
             apply_csp(site_dir)
         except BuildError as exc:

@@ -278,3 +278,53 @@ def test_no_hint_outside_wechat(browser, server, site_model, site_data, path, ua
     assert page.locator(".wechat-hint").count() == 0
     assert "微信" not in page.inner_text("main")
     context.close()
+
+
+def _hint_box(context, url: str, block_scripts: bool):
+    """The hint's bar and where the page's first download link is, with or without the site's scripts."""
+    page = context.new_page()
+    if block_scripts:  # the moment before the deferred scripts have run, held still
+        page.route("**/assets/**/*.js", lambda route: route.abort())
+    page.goto(url, wait_until="load")
+    found = page.evaluate(f"""() => {{
+        const hint = document.querySelector('.wechat-hint');
+        const first = ({DOWNLOAD_LINKS})()[0];
+        const shown = hint && hint.getClientRects().length > 0;
+        return {{shown, bar: shown ? hint.querySelector('summary').textContent : null,
+                 top: shown ? Math.round(hint.getBoundingClientRect().top) : null,
+                 first: Math.round(first.getBoundingClientRect().top)}};
+    }}""")
+    page.close()
+    return found
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_bar_is_there_before_any_script_so_nothing_moves(wechat, server, site_model, site_data, path):
+    """Added by the script after the first paint, the bar pushed the page 54 px down on a slow phone.
+    It is in the built page: with the site's scripts held back, WeChat already shows it where it will
+    stay, and the first download link is where it will stay."""
+    url = url_of(server, path, edition_at(site_model, site_data, path))
+    before = _hint_box(wechat, url, block_scripts=True)
+    after = _hint_box(wechat, url, block_scripts=False)
+    assert before["shown"] and "微信" in before["bar"], before
+    assert (before["top"], before["first"]) == (after["top"], after["first"]), (before, after)
+
+
+def test_the_bar_stays_hidden_outside_wechat_without_scripts(browser, server, site_data):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_SAFARI_UA)
+    assert not _hint_box(context, f"{server}{site_data.key}/form/", block_scripts=True)["shown"]
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", "{year}/contacts/"])
+def test_no_layout_shift_in_wechat_on_a_slow_phone(wechat, server, site_model, site_data, path):
+    """The case that showed the jump: a phone six times slower than this machine, on 首页 and 联系方式."""
+    page = wechat.new_page()
+    wechat.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 6})
+    page.add_init_script("""window.__shift = 0; new PerformanceObserver(l => { for (const e of l.getEntries())
+        if (!e.hadRecentInput) window.__shift += e.value; }).observe({type: 'layout-shift', buffered: true});""")
+    page.goto(url_of(server, path, edition_at(site_model, site_data, path)), wait_until="load")
+    page.wait_for_timeout(1000)
+    assert page.locator(".wechat-hint[data-ready]").count() == 1
+    assert page.evaluate("window.__shift") == 0
+    page.close()

@@ -3,7 +3,11 @@
  * WeChat (user agent contains "MicroMessenger") often blocks file downloads.
  * There, a page with download links gets one hint, once, just above its
  * first download link: a one-line bar (<details>/<summary>) that opens to
- * say what to do for each kind of file the page offers:
+ * say what to do for each kind of file the page offers. The bar itself is in
+ * the page from the build (scripts/sitegen/wechathint.py: hidden, shown from
+ * the first paint inside WeChat by a CSS rule on html[data-wechat]), so
+ * nothing moves when this script runs; the script fills in what it says when
+ * opened:
  *   - Word/PDF: open the page in the system browser (··· menu), a button that
  *     copies the page's address, and an e-mail fallback to the member units'
  *     submission mailbox (from the data embedded by partials/live-status.md.j2);
@@ -15,7 +19,7 @@
  *     society's to send.
  * Copying uses the Clipboard API, then execCommand("copy"), and when both
  * fail shows the text in a selected read-only field to copy by hand.
- * Anywhere else nothing shows. No dependencies.
+ * Anywhere else the bar is removed. No dependencies.
  */
 (function () {
   "use strict";
@@ -150,18 +154,17 @@
     return [part, head];
   }
 
-  /* The hint for the download links ``links`` of this page. */
-  function makeHint(links, data) {
+  /* What the hint ``box`` (the page's bar, from the build) says when opened, for the download links ``links``. */
+  function fillHint(box, links, data) {
     var byKind = { file: [], calendar: [], card: [] };
     for (var i = 0; i < links.length; i++) byKind[kindOf(links[i])].push(links[i]);
 
-    var box = el("details", HINT_CLASS);
-    box.id = HINT_ID;
-    var bar = el("summary", HINT_CLASS + "__bar", "微信里下载不了？点这里看办法");
-    bar.id = HINT_ID + "-bar";
-    box.appendChild(bar);
-    var body = el("div", HINT_CLASS + "__body");
-    box.appendChild(body);
+    var body = box.querySelector("." + HINT_CLASS + "__body");
+    if (!body) {
+      body = el("div", HINT_CLASS + "__body");
+      box.appendChild(body);
+    }
+    body.textContent = "";
 
     body.appendChild(el("p", "", "微信内置浏览器常常不能下载文件。请点右上角“···”，选“在浏览器中打开”，" +
       "再在浏览器里点本页的链接；或复制本页链接，粘贴到手机浏览器打开。"));
@@ -232,30 +235,26 @@
       v[0].appendChild(cards);
       body.appendChild(v[0]);
     }
-    return box;
-  }
-
-  /* The block the hint goes above: the download box, contact card or table that holds
-   * the first download link, else its paragraph or outermost list. */
-  function anchorFor(link) {
-    var outer = link.closest(".downloads, .contact-card, table");
-    if (outer) return outer;
-    var block = link.closest("p, ul, ol, dl, li, dd") || link;
-    var list = block;
-    while (list.parentElement && list.parentElement.closest("ul, ol, dl")) list = list.parentElement.closest("ul, ol, dl");
-    return list.closest("ul, ol, dl") || block;
   }
 
   function run() {
-    if (!inWeChat()) return;
-    if (document.getElementById(HINT_ID)) return;  // already done for this page
+    var hint = document.getElementById(HINT_ID);
+    if (!hint) return;  // a page without downloads (or not built by sitegen: the preview of an engine without our hook)
+    if (!inWeChat()) {
+      hint.parentNode.removeChild(hint);  // hidden, so removing it moves nothing
+      return;
+    }
+    if (hint.hasAttribute("data-ready")) return;  // already done for this page
     var all = document.querySelectorAll("article a[href]");
     var links = [];
     for (var i = 0; i < all.length; i++) if (isDownload(all[i])) links.push(all[i]);
-    if (!links.length) return;
-    var hint = makeHint(links, window.siteData());
-    var anchor = anchorFor(links[0]);
-    anchor.parentNode.insertBefore(hint, anchor);
+    if (!links.length) {
+      hint.parentNode.removeChild(hint);
+      return;
+    }
+    fillHint(hint, links, window.siteData());
+    hint.hidden = false;
+    hint.setAttribute("data-ready", "");
     for (var n = 0; n < links.length; n++) {
       var described = links[n].getAttribute("aria-describedby");
       links[n].setAttribute("aria-describedby", described ? described + " " + HINT_ID + "-bar" : HINT_ID + "-bar");
