@@ -29,6 +29,9 @@ venv: $(VENV)/.installed
 
 .venv-%/.installed: engines/%.txt
 	$(PYTHON) -m venv .venv-$*
+	# The pip a new venv brings (23.x on Debian 12's Python) refuses a hashed
+	# lock whose packages ask for extras (weasyprint: fonttools[woff]).
+	.venv-$*/bin/python -m pip install -q --upgrade pip
 	.venv-$*/bin/python -m pip install -q --require-hashes -r engines/$*.txt
 	touch $@
 
