@@ -176,9 +176,10 @@ def open_search(page, query: str) -> None:
     page.locator(".md-search__input").fill("")
     page.keyboard.press("End")  # the theme reacts on keyup: results of an earlier query go away
     page.wait_for_function("() => !/\\d/.test(document.querySelector('.md-search-result__meta').textContent)")
-    # Playwright types CJK text with insertText, as an IME commits it; an IME
-    # then releases a key, and the theme searches on keyup.
-    page.keyboard.type(query)
+    # An IME commits the word at once (insertText), then releases a key; the
+    # theme searches on keyup. Typed a character at a time, the answer to 田
+    # alone (没有找到…) could pass for the answer to 田鹏 on a busy machine.
+    page.keyboard.insert_text(query)
     page.keyboard.press("End")
     page.wait_for_function(
         "q => { const m = document.querySelector('.md-search-result__meta');"
