@@ -30,7 +30,7 @@ from yaml.nodes import ScalarNode
 
 from conftest import copy_project
 from sitegen.build import build_site
-from sitegen.load import load_data, load_site
+from sitegen.load import load_edition, load_site
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile" / "overrides.yaml"
 OVERRIDES: dict[str, dict[str, str]] = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
@@ -41,7 +41,7 @@ VALUES = [(f"{name}:{path}", value) for name, fields in OVERRIDES.items() for pa
 
 def edition_data(project: Path):
     """The hostile edition as the build loads it."""
-    return load_data(project / "data" / EDITION, project)
+    return load_edition(project / "data" / EDITION, project)
 EXECUTABLE = {None, "", "text/javascript", "module", "application/javascript"}
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from sitegen import textfmt
-from sitegen.load import load_data
+from sitegen.load import load_edition
 from sitegen.schema import DataError
 
 
@@ -115,7 +115,7 @@ def test_word_limit_must_agree_with_the_text(project_copy):
     assert "word_limit: 2000" in text
     stages.write_text(text.replace("word_limit: 2000", "word_limit: 1500"), encoding="utf-8")
     with pytest.raises(DataError) as info:
-        load_data(stages.parent, project_copy)
+        load_edition(stages.parent, project_copy)
     messages = [p for p in info.value.problems if "word_limit" in p.message]
     assert messages, info.value
     problem = messages[0]
@@ -131,7 +131,7 @@ def test_word_limit_must_be_a_number(project_copy):
     assert "word_limit: 2000" in text
     stages.write_text(text.replace("word_limit: 2000", "word_limit: 两千"), encoding="utf-8")
     with pytest.raises(DataError) as info:
-        load_data(stages.parent, project_copy)
+        load_edition(stages.parent, project_copy)
     problem = next(p for p in info.value.problems if p.path.endswith("word_limit"))
     assert problem.file == f"data/{FIXTURE}/stages.yaml"
     assert "word_limit: 两千" in stages.read_text(encoding="utf-8").splitlines()[problem.line - 1]

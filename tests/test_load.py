@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dataedit import edit_file
-from sitegen.load import load_data
+from sitegen.load import load_edition
 from sitegen.schema import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,7 +170,7 @@ def test_malformed_input_names_file_line_and_field(tmp_path, case):
     project = _data_copy(tmp_path)
     line = _mutate(project, case)
     with pytest.raises(DataError) as caught:
-        load_data(_folder(project), project)
+        load_edition(_folder(project), project)
     messages = [str(p) for p in caught.value.problems]
     wanted_prefix = f"data/{FIXTURE}/{case.file}:{line}:"
     matching = [m for m in messages if m.startswith(wanted_prefix) and case.words in m]
@@ -185,7 +185,7 @@ def test_all_problems_are_reported_together(tmp_path):
     for name in ("unknown key (typo)", "stage ends before it starts", "bad URL"):
         _mutate(project, by_name[name])
     with pytest.raises(DataError) as caught:
-        load_data(_folder(project), project)
+        load_edition(_folder(project), project)
     files = {p.file for p in caught.value.problems}
     assert files == {f"data/{FIXTURE}/{name}" for name in ("contacts.yaml", "stages.yaml", "document.yaml")}
 
@@ -195,7 +195,7 @@ def test_missing_and_unexpected_files(tmp_path):
     (_folder(project) / "modules.yaml").unlink()
     (_folder(project) / "extra.yaml").write_text("a: 1\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        load_data(_folder(project), project)
+        load_edition(_folder(project), project)
     text = str(caught.value)
     assert f"data/{FIXTURE}/modules.yaml: 文件不存在" in text
     assert f"data/{FIXTURE}/extra.yaml: 不认识的数据文件" in text
@@ -205,7 +205,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
     project = _data_copy(tmp_path)
     _mutate(project, CASES[0])
     with pytest.raises(DataError) as caught:
-        load_data(_folder(project), project)
+        load_edition(_folder(project), project)
     message = next(str(p) for p in caught.value.problems if "emial" in str(p))
     assert "是不是“emails”" in message
     # ... and lists the keys that may be written there, each with what it means.
@@ -224,7 +224,7 @@ def test_featured_deadline_must_belong_to_the_primary_audience(tmp_path):
     stages.write_text(text, encoding="utf-8")
     line = edit_file(stages, "  - key: cast-plan\n", "  - key: cast-plan\n    featured: true\n", "    featured: true\n")
     with pytest.raises(DataError) as caught:
-        load_data(_folder(project), project)
+        load_edition(_folder(project), project)
     messages = [str(p) for p in caught.value.problems]
     assert any(m.startswith(f"data/{FIXTURE}/stages.yaml:{line}: deadlines[2].featured ") and "应属于 primary 报送对象" in m
                for m in messages), messages
@@ -237,7 +237,7 @@ def test_checks_across_files_run_despite_errors_elsewhere(tmp_path):
     _mutate(project, by_name["bad e-mail"])
     line = _mutate(project, by_name["unresolved contact id"])
     with pytest.raises(DataError) as caught:
-        load_data(_folder(project), project)
+        load_edition(_folder(project), project)
     messages = [str(p) for p in caught.value.problems]
     assert any(m.startswith(f"data/{FIXTURE}/contacts.yaml:") and "不是有效的电子邮箱" in m for m in messages), messages
     assert any(m.startswith(f"data/{FIXTURE}/stages.yaml:{line}: deadlines[2].contact ") for m in messages), messages

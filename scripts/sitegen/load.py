@@ -429,11 +429,6 @@ def _load_site_info(path: Path, root: Path, problems: list[Problem]) -> SiteInfo
     return info
 
 
-def load_data(data_dir: Path, root: Path | None = None) -> Edition:
-    """One edition folder (kept for callers that handle a single year)."""
-    return load_edition(Path(data_dir), root)
-
-
 def load_edition(data_dir: Path, root: Path | None = None, raw: dict | None = None) -> Edition:
     """Load and check every file of one ``data/<year>/``; raise DataError with all problems.
 
