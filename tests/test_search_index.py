@@ -66,3 +66,23 @@ def test_a_name_jieba_would_split_stays_whole(project_copy, tmp_path, site_model
     # the dictionary was written next to the generated pages, not into the site
     assert not list(site.rglob(FILE_NAME))
 
+
+
+ARTICLE = '<article class="md-content__inner md-typeset"><h1>样表</h1>{}</article>'
+
+
+def text_of(prepared: str) -> str:
+    return re.sub(r"<[^>]+>", "", prepared).replace("\u200b", "")
+
+
+def test_cells_end_in_a_separator_but_empty_cells_add_none():
+    table = "<table><tr><td>主办单位</td><td></td><td> </td></tr><tr><td>注：请务必详实准确</td></tr></table>"
+    text = text_of(prepare(ARTICLE.format(table), None))
+    assert "主办单位；注：请务必详实准确；" in re.sub(r"\s+", "", text), text
+
+
+def test_no_label_is_indexed_without_its_value(built_site):
+    """A term whose value is left out of the index goes too: the contact card's 报送 row holds only the
+    "write an e-mail" buttons (the same on every card, not indexed), and 报送：； read as an empty field."""
+    bare = {page["url"]: re.findall(r"[\u4e00-\u9fff]+：；", page["content"]) for page in read_index(built_site)}
+    assert not {url: found for url, found in bare.items() if found}, bare
