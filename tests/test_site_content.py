@@ -168,6 +168,14 @@ def test_site_pages_are_chinese_with_description(built_site, page):
     _is_chinese_with_description((built_site / page / "index.html").read_text(encoding="utf-8"))
 
 
+def test_no_english_engine_credit_in_any_footer(built_site):
+    """The theme's "Made with …" line (English, linking off the site) is switched off in mkdocs.yml."""
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) >= 10
+    credited = [p.relative_to(built_site).as_posix() for p in pages if "Made with" in p.read_text(encoding="utf-8")]
+    assert not credited, credited
+
+
 def test_heading_anchors_keep_their_chinese_text(built_site, edition_dir):
     tree = lxml.html.parse(str(edition_dir / "plan" / "index.html"))
     # Markdown headings (the official title carries a fixed id of its own).

@@ -328,3 +328,32 @@ def test_no_layout_shift_in_wechat_on_a_slow_phone(wechat, server, site_model, s
     assert page.locator(".wechat-hint[data-ready]").count() == 1
     assert page.evaluate("window.__shift") == 0
     page.close()
+
+
+# The bar's words and its arrow (the theme's ::after of <summary>, absolutely placed at the right).
+BAR_LAYOUT = """() => {
+  const bar = document.querySelector('.wechat-hint__bar'), arrow = getComputedStyle(bar, '::after');
+  const words = document.createRange();
+  words.selectNodeContents(bar);
+  const box = bar.getBoundingClientRect();
+  return {words: words.getBoundingClientRect().right, lines: words.getClientRects().length,
+          arrow: box.right - parseFloat(arrow.right) - parseFloat(arrow.width),
+          arrowColour: arrow.backgroundColor, textColour: getComputedStyle(bar).color};
+}"""
+
+
+def test_hint_bar_words_stay_clear_of_its_arrow_in_every_text_size_and_contrast(wechat, server):
+    page = wechat.new_page()
+    page.goto(server)
+    seen = {}
+    for contrast in ("normal", "high"):
+        for size in ("标准", "大", "特大"):
+            page.get_by_role("button", name=size, exact=True).click()
+            seen[(size, contrast)] = page.evaluate(BAR_LAYOUT)
+        page.get_by_role("button", name="高对比度").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    overlapping = {k: v for k, v in seen.items() if v["words"] > v["arrow"]}
+    assert not overlapping, overlapping
+    # the arrow is drawn in the bar's own text colour (brown on black in high contrast before)
+    assert all(v["arrowColour"] == v["textColour"] for v in seen.values()), seen
+    page.close()
