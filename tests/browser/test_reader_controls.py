@@ -287,3 +287,26 @@ def test_nothing_cut_off_at_200_percent_zoom(browser, server, site_model, pages,
     assert drawer["links"], "no menu links found"
     context.close()
     assert not found, f"text size {SIZES[size]} at 200 % zoom: {found}"
+
+
+# Each phone number and e-mail address on a contact card: the lines its text takes.
+ADDRESS_LINES = """() => [...document.querySelectorAll('.contact-card a[href^="tel:"], .contact-card a[href^="mailto:"]')]
+  .filter(a => !a.search).map(a => {
+    const r = document.createRange();
+    r.selectNodeContents(a);
+    return [a.textContent.trim(), new Set([...r.getClientRects()].map(b => Math.round(b.top))).size];
+  })"""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_phone_numbers_and_addresses_stay_whole_on_a_phone(browser, server, site_model, storage_key, size):
+    context = browser.new_context(**PHONE)
+    context.add_init_script(saved(storage_key, size))
+    page = context.new_page()
+    page.goto(f"{server}{site_model.current.key}/contacts/")
+    lines = page.evaluate(ADDRESS_LINES)
+    assert len(lines) >= 4, lines
+    broken = [text for text, count in lines if count > 1]
+    assert not broken, f"{SIZES[size]}: broken over lines: {broken}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    context.close()
