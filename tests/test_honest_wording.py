@@ -77,3 +77,16 @@ def test_timeline_states_the_sites_reading_of_before(edition_dir, site_data):
     assert "含当天（本站的理解）" in text and "不是通知原文的规定" in text
     for d in before:
         assert f"“{textfmt.due_text(d)}”即最迟{textfmt.md(d.due)}（{textfmt.weekday(d.due)}）" in text, d.key
+
+
+def test_the_plan_says_before_its_text_whose_dates_it_quotes(edition_dir, site_data):
+    """A member unit that lands on 实施方案原文 (from a search) reads first, in the site's words, that its
+    dates are 中国科协's, and which are the member units' own, before the official text begins."""
+    html = (edition_dir / "plan" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):]
+    before = text_of(article[: article.index('class="official"')])
+    assert "本站提示" in before, before
+    for d in members(site_data):
+        assert f"{d.what}{textfmt.due_text(d)}" in before, (d.key, before)
+    for d in site_data.deadlines_for(site_data.others[0].key):
+        assert textfmt.due_text(d) in text_of(article[article.index('class="official"'):])
