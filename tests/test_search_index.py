@@ -81,6 +81,15 @@ def test_cells_end_in_a_separator_but_empty_cells_add_none():
     assert "主办单位；注：请务必详实准确；" in re.sub(r"\s+", "", text), text
 
 
+def test_no_separator_doubles_a_mark_already_there():
+    """A list in a cell ends twice (li, td), a cell may end in 。: one mark each, not "表彰发布；；" or "。；"."""
+    table = ("<table><tr><td><ul><li>□ 表彰发布</li></ul></td><td>承办单位名称</td></tr>"
+             "<tr><td>第三阶段6月6日-6月30日）。</td><td>每项活动</td></tr></table>")
+    text = re.sub(r"\s+", "", text_of(prepare(ARTICLE.format(table), None)))
+    assert "□表彰发布；承办单位名称；" in text, text
+    assert "6月30日）。每项活动；" in text, text
+
+
 def test_no_label_is_indexed_without_its_value(built_site):
     """A term whose value is left out of the index goes too: the contact card's 报送 row holds only the
     "write an e-mail" buttons (the same on every card, not indexed), and 报送：； read as an empty field."""

@@ -45,8 +45,10 @@ function locate(text, word, from = 0) {
 
 const hasWord = (content, word) => locate(plain(content), word) !== null;
 
-// One space at most, none after a Chinese mark (the page's line breaks and cell ends).
-const tidy = text => text.replace(/\s+/g, " ").replace(/([：；。，、）」”]) /g, "$1");
+// One space at most, none after a Chinese mark (the page's line breaks and cell ends); the ". "
+// Pagefind puts after a heading or paragraph reads as 。 before Chinese text (如何报送。会员单位…).
+const tidy = text => text.replace(/\s+/g, " ").replace(/\. (?=[\u4e00-\u9fff“（《【])/g, "。")
+  .replace(/([：；。，、）」”]) /g, "$1");
 
 function sentence(content, excerpt, word) {
   const text = plain(content), shown = plain(excerpt);

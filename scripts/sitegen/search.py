@@ -55,8 +55,10 @@ _HIDDEN_FORM = re.compile(r'(<section class="form-fill"[^>]*?) hidden>')
 _WEIGHTED = [(re.compile(r"<dt>联系人</dt><dd"), "<dt>联系人</dt><dd data-pagefind-weight=\"{w}\"")]
 # a separator after these closing tags (cells, terms, descriptions, list items) and between two links
 _CELL_END = re.compile(r"</(td|th|dd|li)>")
-# ... but none in a cell left empty (a form's blank column): "主办单位；；注" read as a stutter
+# ... but none in a cell left empty (a form's blank column): "主办单位；；注" read as a stutter,
 _EMPTY_CELL_END = re.compile(r"(<(?:td|th|dd|li)\b[^>]*>)(\s*)；</")
+# nor after text that already ends a sentence or a nested cell ("□ 表彰发布；；", "6月30日）。；")
+_AFTER_MARK = re.compile(r"([。！？；：，、])((?:[\s\u200b]*<[^>]+>)*[\s\u200b]*)；")
 _TERM_END = re.compile(r"</dt>")
 # a table's caption leads its rows: "本会会员单位的截止时间：5月8日 …"
 _CAPTION_END = re.compile(r"</caption>")
@@ -119,6 +121,7 @@ def prepare(html: str, boost: float | None) -> str | None:
     html = _segment(html)
     html = _CELL_END.sub(lambda m: f"；</{m.group(1)}>", html)
     html = _EMPTY_CELL_END.sub(r"\1\2</", html)
+    html = _AFTER_MARK.sub(r"\1\2", html)
     html = _TERM_END.sub("：</dt>", html)
     html = _CAPTION_END.sub("：</caption>", html)
     return _LINK_LINK.sub(r"</a>；\1<a", html)
