@@ -81,7 +81,7 @@ check: venv
 # each other engine's build (SITEGEN_TEST_ENGINE, tests/conftest.py). Both
 # engines are tried even when the first fails; any failure fails `make test`.
 ENGINE_TESTS := tests/test_site_content.py tests/test_meta.py tests/test_html_valid.py \
-	tests/test_search_index.py tests/test_links.py \
+	tests/test_search_index.py tests/test_links.py tests/test_csp_policy.py::test_every_built_page_has_a_matching_policy \
 	tests/browser/test_engine_smoke.py tests/browser/test_csp_browser.py
 test: venv system node engines
 	$(PY) -m pytest

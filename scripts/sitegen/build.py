@@ -125,7 +125,7 @@ def post_build(site_dir: Path, engine: str, root: Path = ROOT, drafts: bool = Fa
     place_hints(site_dir)  # the WeChat hint's bar, there from the first paint (sitegen.wechathint)
     optimize_site(site_dir)  # speed (sitegen.perf): purged theme CSS, deferred scripts
     # The CSP hashes each page's inline scripts as they are: keep it last.
-    apply_csp(site_dir, engine)
+    apply_csp(site_dir)
 
 
 def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False) -> None:

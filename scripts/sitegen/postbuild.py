@@ -65,15 +65,11 @@ POLICY: dict[str, tuple[str, ...]] = {
 # Added when the built site has this folder: what the tool in it needs.
 SITE_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
     "pagefind": {"script-src": ("'wasm-unsafe-eval'",)},
-    # Zensical's bundle.js builds its search dialog in a shadow root with a
-    # <style> element made at run time, which no build-time hash can name.
-    # Inline *styles* (never scripts) are then allowed on that engine only;
-    # the page's style hashes are left out, since a hash would make browsers
-    # ignore 'unsafe-inline'.
-    "zensical": {"style-src-elem": ("'unsafe-inline'",)},
 }
-# Features that come from the engine rather than from a folder of the site.
-ENGINE_FEATURES: dict[str, tuple[str, ...]] = {"zensical": ("zensical",)}
+# The same policy on every engine: nothing here depends on which one built
+# the site. (Zensical's own search dialog made a <style> at run time, which
+# no hash can name; its header now opens the site's own dialog,
+# overrides/partials/site-search.html, so no engine needs inline styles.)
 
 # No referrer to other sites: the site has no use for telling them which page
 # (or which search, ?h=…) a reader came from; links within the site keep theirs.
@@ -231,15 +227,17 @@ def secure_page(html: str, features: tuple[str, ...] = (), name: str = "") -> st
     return html[:at] + tags + html[at:]
 
 
-def site_features(site_dir: Path, engine: str = "mkdocs") -> tuple[str, ...]:
-    folders = tuple(name for name in SITE_FEATURES if (Path(site_dir) / name).is_dir())
-    return folders + ENGINE_FEATURES.get(engine, ())
+def site_features(site_dir: Path) -> tuple[str, ...]:
+    return tuple(name for name in SITE_FEATURES if (Path(site_dir) / name).is_dir())
 
 
-def apply_csp(site_dir: Path, engine: str = "mkdocs") -> None:
-    """Give every HTML page under ``site_dir`` its CSP; run after every other step that changes HTML."""
+def apply_csp(site_dir: Path) -> None:
+    """Give every HTML page under ``site_dir`` its CSP; run after every other step that changes HTML.
+
+    The same on every engine's output.
+    """
     site_dir = Path(site_dir)
-    features = site_features(site_dir, engine)
+    features = site_features(site_dir)
     for path in sorted(site_dir.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         secured = secure_page(html, features, name=path.relative_to(site_dir).as_posix())
