@@ -92,11 +92,13 @@ const relative = url => url.replace(/^\/+/, "");
 export function connect(root) {
   const listeners = [];
   let pagefind = null;
+  let failed = false;  // no index (a preview without Pagefind): every answer is empty
   const ready = import(new URL("pagefind/pagefind.js", root).href).then(async module => {
     await module.options({ baseUrl: "/", excerptLength: 24 });
     await module.init();
     pagefind = module;
   });
+  ready.catch(() => { failed = true; });
   let queue = Promise.resolve();
   const emit = data => listeners.slice().forEach(fn => fn({ data }));
 
@@ -188,6 +190,7 @@ export function connect(root) {
       });
     },
     terminate() { listeners.length = 0; },
+    get failed() { return failed; },
   };
 }
 
@@ -220,7 +223,8 @@ export function dialog(element, root) {
       return item;
     }));
     const count = items.length;
-    status.textContent = count === 0 ? words("none") : count === 1 ? words("one") : words("other").replace("#", count);
+    status.textContent = search.failed ? words("error")
+      : count === 0 ? words("none") : count === 1 ? words("one") : words("other").replace("#", count);
   }
 
   // entry.title and entry.text are HTML that search() escaped and marked.
