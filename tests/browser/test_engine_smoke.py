@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from pagecheck import WINDOWS, dump, open_page, open_search, search_results, site_pages
+from pagecheck import WINDOWS, dump, open_page, open_search, run_axe, search_results, site_pages
 from pagefixtures import pages_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -115,6 +115,17 @@ def test_search_works_from_the_keyboard(phone, server, site_model):
     page.wait_for_function("() => document.querySelector('.md-header [aria-label=打开搜索]').getAttribute('aria-expanded') === 'false'")
     assert not visit.console_errors, dump(visit.console_errors)
     page.close()
+
+
+def test_search_with_results_passes_axe(browser, server, site_model):
+    """The search UI with results open (the site's own dialog on Zensical) has no WCAG A/AA violation axe-core finds."""
+    context = browser.new_context(**WINDOWS["mobile"], bypass_csp=True)  # axe-core goes in as an inline script
+    page, _ = open_page(context, server)
+    open_search(page, site_model.current.contacts[0].people[0])
+    assert search_results(page)
+    violations = run_axe(page)
+    assert not violations, dump(violations)
+    context.close()
 
 
 def test_reader_controls_change_size_and_contrast_and_are_kept(phone, server, site_model):
