@@ -75,9 +75,21 @@ BASE ?=
 check: venv
 	$(PY) -m sitegen --format $(FORMAT) check$(if $(BASE), --base $(BASE))
 
-# Every engine's build is tested (tests/test_engines.py), so all of them are installed.
+# Every engine's build is tested, so all of them are installed. The whole suite
+# runs on MkDocs; then the tests of what a build contains (pages, meta, valid
+# HTML, search index, links) and the browser smoke and CSP suites run again on
+# each other engine's build (SITEGEN_TEST_ENGINE, tests/conftest.py). Both
+# engines are tried even when the first fails; any failure fails `make test`.
+ENGINE_TESTS := tests/test_site_content.py tests/test_meta.py tests/test_html_valid.py \
+	tests/test_search_index.py tests/test_links.py tests/test_csp_policy.py::test_every_built_page_has_a_matching_policy \
+	tests/browser/test_engine_smoke.py tests/browser/test_csp_browser.py
 test: venv system node engines
 	$(PY) -m pytest
+	@failed=; for engine in $(EXTRA_ENGINES); do \
+	  echo "== SITEGEN_TEST_ENGINE=$$engine"; \
+	  SITEGEN_TEST_ENGINE=$$engine $(PY) -m pytest $(ENGINE_TESTS) || failed="$$failed $$engine"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "引擎测试失败：$$failed"; exit 1; fi
 
 # Lighthouse (bench/package.json) is installed only here: heavy, and no test needs it.
 bench/node_modules/.installed: bench/package.json bench/package-lock.json

@@ -7,7 +7,8 @@ All the work (reading data, rendering pages and downloads) is plain Python in
 - takes the navigation and the site name from it (``data/site.yaml``, and
   one entry per edition), so ``mkdocs.yml`` names no year;
 - hands the search plugin the jieba word list written from data;
-- removes one invalid attribute the theme writes outside any template block;
+- removes the invalid attributes the theme writes outside any template block
+  (sitegen/postbuild.py, mend_theme_markup);
 - gives each page its Content-Security-Policy (sitegen/postbuild.py) once:
   ``python -m sitegen build`` does it on the finished site for every engine
   (build.post_build), a plain ``mkdocs build`` here in on_post_build, and
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from sitegen.generate import NAV_FILE, ensure_generated  # noqa: E402
 from sitegen.load import load_site  # noqa: E402
 from sitegen.search import index_site  # noqa: E402
 from sitegen.searchdict import FILE_NAME as SEARCH_DICT, write_user_dict  # noqa: E402
-from sitegen.postbuild import apply_csp, secure_page  # noqa: E402
+from sitegen.postbuild import apply_csp, mend_theme_markup, secure_page  # noqa: E402
 from sitegen.wechathint import place_hint, place_hints  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.sitegen")
@@ -78,18 +78,6 @@ def on_config(config, **kwargs):
     path = write_user_dict(site, docs_dir.resolve().parent / SEARCH_DICT)
     search.config.jieba_dict_user = str(path)
     return config
-
-
-# The theme writes autocomplete="off" on its two checkbox toggles outside any
-# template block; HTML allows that attribute only on text-like inputs (W3C
-# validator error). Removing it is the whole change.
-_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
-
-
-# A page outside the navigation (the current edition's home: the site root is
-# its copy in the nav) gets no table-of-contents toggle, yet the theme still
-# writes the toggle's <label for="__toc"> (W3C validator error): drop the for.
-_TOC_LABEL = '<label class="md-nav__title" for="__toc">'
 
 
 # The command MkDocs/ProperDocs runs ("build", "serve", "gh-deploy"), from on_startup; None when
@@ -139,9 +127,7 @@ def on_post_build(config, **kwargs):
 
 
 def on_post_page(output, page=None, **kwargs):
-    output = _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
-    if 'id="__toc"' not in output:
-        output = output.replace(_TOC_LABEL, '<label class="md-nav__title">')
+    output = mend_theme_markup(output)
     name = f"docs/{page.file.src_uri}" if page is not None else ""
     return _secure(output, name)
 
@@ -149,7 +135,7 @@ def on_post_page(output, page=None, **kwargs):
 def on_post_template(output, template_name="", **kwargs):  # 404.html (and sitemap.xml, left alone)
     if not template_name.endswith(".html"):
         return output
-    return _secure(_TOGGLE_AUTOCOMPLETE.sub(r"\1", output), template_name)
+    return _secure(mend_theme_markup(output), template_name)
 
 
 def on_serve(server, **kwargs):

@@ -39,8 +39,10 @@ CHROMIUM_ARGS = [
 PROJECT_PARTS = ("data", "docs", "scripts", "overrides", "mkdocs.yml")
 
 # The engine the `built_site` fixture builds with: `make test` runs the whole
-# suite on MkDocs, then the content tests, the link crawl and the browser
-# smoke suite again with SITEGEN_TEST_ENGINE=properdocs and =zensical.
+# suite on MkDocs, then the tests of the built pages (content, meta, valid
+# HTML, search index, CSP), the link crawl and the browser smoke and CSP
+# suites again with SITEGEN_TEST_ENGINE=properdocs and =zensical (the
+# Makefile's ENGINE_TESTS).
 TEST_ENGINE = os.environ.get("SITEGEN_TEST_ENGINE", "mkdocs")
 
 

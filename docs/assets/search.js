@@ -1,4 +1,6 @@
 // Site search (issue 11 item 5): the theme's search box, answered by Pagefind.
+// On an engine without that search box (Zensical), dialog() below draws the
+// site's own search dialog with the same answers.
 //
 // The theme (Material for MkDocs) sends the reader's query to a search
 // worker and draws the results itself. overrides/partials/lazy-search.html
@@ -92,11 +94,13 @@ const relative = url => url.replace(/^\/+/, "");
 export function connect(root) {
   const listeners = [];
   let pagefind = null;
+  let failed = false;  // no index (a preview without Pagefind): every answer is empty
   const ready = import(new URL("pagefind/pagefind.js", root).href).then(async module => {
     await module.options({ baseUrl: "/", excerptLength: 24 });
     await module.init();
     pagefind = module;
   });
+  ready.catch(() => { failed = true; });
   let queue = Promise.resolve();
   const emit = data => listeners.slice().forEach(fn => fn({ data }));
 
@@ -188,5 +192,91 @@ export function connect(root) {
       });
     },
     terminate() { listeners.length = 0; },
+    get failed() { return failed; },
   };
+}
+
+// The site's own search dialog (overrides/partials/site-search.html), where
+// the theme has no search box to hand connect() to (Zensical). It asks
+// connect() as the theme does and draws the answer in the dialog: one entry
+// per page, its sections under it, each a link; the count and "没有…" in the
+// dialog's status line, in the theme's Chinese words (the dialog's data-*).
+// Enter opens the first result; ↓ and ↑ move between the results and back
+// to the search box. Called once, by docs/assets/js/35-search-dialog.js.
+export function dialog(element, root) {
+  const input = element.querySelector("input");
+  const status = element.querySelector(".md-search-result__meta");
+  const list = element.querySelector(".md-search-result__list");
+  const words = name => element.getAttribute(`data-${name}`) || "";
+  const search = connect(root);
+  let sent = 0, received = 0, shown = "";
+
+  search.addEventListener("message", ({ data }) => {
+    // Answers come in the order asked: only the answer to the last query is drawn, and none once the box is empty.
+    if (data.type !== RESULT || ++received !== sent || !shown) return;
+    draw(data.data.items);
+  });
+
+  function draw(items) {
+    list.replaceChildren(...items.map(group => {
+      const item = document.createElement("li");
+      item.className = "md-search-result__item";
+      group.forEach((entry, i) => item.append(link(entry, i === 0 ? "h2" : "h3")));
+      return item;
+    }));
+    const count = items.length;
+    status.textContent = search.failed ? words("error")
+      : count === 0 ? words("none") : count === 1 ? words("one") : words("other").replace("#", count);
+  }
+
+  // entry.title and entry.text are HTML that search() escaped and marked.
+  function link(entry, heading) {
+    const a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = new URL(entry.location, root).href;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article";
+    const title = document.createElement(heading);
+    title.innerHTML = entry.title;
+    article.append(title);
+    article.insertAdjacentHTML("beforeend", entry.text);
+    a.append(article);
+    return a;
+  }
+
+  function ask() {
+    const query = input.value.trim();
+    if (query === shown) return;
+    shown = query;
+    if (!query) {
+      list.replaceChildren();
+      status.textContent = words("placeholder");
+      return;
+    }
+    sent++;
+    search.postMessage({ type: QUERY, data: query });
+  }
+
+  function results() {
+    return [...list.querySelectorAll("a.md-search-result__link")];
+  }
+
+  input.addEventListener("input", ask);
+  element.querySelector("form").addEventListener("submit", event => {
+    event.preventDefault();
+    const first = results()[0];
+    if (first) first.click();
+  });
+  element.addEventListener("keydown", event => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const links = results();
+    const at = links.indexOf(document.activeElement);
+    if (at < 0 && document.activeElement !== input) return;
+    event.preventDefault();
+    const next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    if (next < 0) input.focus();
+    else if (next < links.length) links[next].focus();
+  });
+  search.postMessage({ type: SETUP });
+  ask();  // what was typed before the search was loaded
 }

@@ -413,7 +413,7 @@ def time_builds(work: Path, runs: int) -> BuildTimes:
 ENGINE_PACKAGES = {
     "mkdocs": ("mkdocs", "mkdocs-material"),
     "properdocs": ("properdocs", "mkdocs-material"),
-    "zensical": ("zensical",),
+    "zensical": ("zensical", "zensical-ui"),
 }
 
 

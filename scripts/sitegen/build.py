@@ -118,14 +118,16 @@ def post_build(site_dir: Path, engine: str, root: Path = ROOT, drafts: bool = Fa
     """Steps on the built folder, the same for every engine (the one call site after any engine)."""
     from .engines import finish_site
     from .perf import optimize_site
+    from .postbuild import mend_site
     from .wechathint import place_hints
 
     finish_site(site_dir, engine)
+    mend_site(site_dir)  # the theme's invalid attributes, as the MkDocs hook removes them (Zensical runs none)
     index_site(site_dir, load_site(root, drafts=drafts), root)  # search (Pagefind), the same on every engine
     place_hints(site_dir)  # the WeChat hint's bar, there from the first paint (sitegen.wechathint)
     optimize_site(site_dir)  # speed (sitegen.perf): purged theme CSS, deferred scripts
     # The CSP hashes each page's inline scripts as they are: keep it last.
-    apply_csp(site_dir, engine)
+    apply_csp(site_dir)
 
 
 def run_mkdocs(root: Path, docs_dir: Path, site_dir: Path, drafts: bool = False) -> None:

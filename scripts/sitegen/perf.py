@@ -225,7 +225,8 @@ def optimize_site(site_dir: Path) -> dict[str, tuple[int, int]]:
     own_js = "".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site_dir.rglob("*.js")))
     own_js += "".join(" ".join(_CUSTOM_PROPERTY.findall(p.read_text(encoding="utf-8"))) for p in pages)
     renames, sizes = {}, {}
-    for sheet in sorted((site_dir / "assets" / "stylesheets").glob("main.*.css")):
+    # Material writes assets/stylesheets/main.*.css, Zensical one per look (classic/, modern/).
+    for sheet in sorted((site_dir / "assets" / "stylesheets").rglob("main.*.css")):
         original = sheet.read_text(encoding="utf-8")
         purged = purge_css(original, names, own_css + own_js)
         digest = hashlib.sha256(purged.encode("utf-8")).hexdigest()[:8]

@@ -65,15 +65,11 @@ POLICY: dict[str, tuple[str, ...]] = {
 # Added when the built site has this folder: what the tool in it needs.
 SITE_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
     "pagefind": {"script-src": ("'wasm-unsafe-eval'",)},
-    # Zensical's bundle.js builds its search dialog in a shadow root with a
-    # <style> element made at run time, which no build-time hash can name.
-    # Inline *styles* (never scripts) are then allowed on that engine only;
-    # the page's style hashes are left out, since a hash would make browsers
-    # ignore 'unsafe-inline'.
-    "zensical": {"style-src-elem": ("'unsafe-inline'",)},
 }
-# Features that come from the engine rather than from a folder of the site.
-ENGINE_FEATURES: dict[str, tuple[str, ...]] = {"zensical": ("zensical",)}
+# The same policy on every engine: nothing here depends on which one built
+# the site. (Zensical's own search dialog made a <style> at run time, which
+# no hash can name; its header now opens the site's own dialog,
+# overrides/partials/site-search.html, so no engine needs inline styles.)
 
 # No referrer to other sites: the site has no use for telling them which page
 # (or which search, ?h=…) a reader came from; links within the site keep theirs.
@@ -231,15 +227,55 @@ def secure_page(html: str, features: tuple[str, ...] = (), name: str = "") -> st
     return html[:at] + tags + html[at:]
 
 
-def site_features(site_dir: Path, engine: str = "mkdocs") -> tuple[str, ...]:
-    folders = tuple(name for name in SITE_FEATURES if (Path(site_dir) / name).is_dir())
-    return folders + ENGINE_FEATURES.get(engine, ())
+# ---------------------------------------------------------------- theme markup
+
+# Markup the themes write outside any template block that the W3C checker
+# refuses (tests/test_html_valid.py), mended the same way on every engine's
+# pages: the MkDocs hook as each page is written (scripts/hooks.py), and
+# build.post_build on the finished site, which is how Zensical's pages (no
+# hooks) get it. Each change only removes an attribute.
+# - autocomplete="off" on the two checkbox toggles: HTML allows it on text-like inputs only.
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
+# - Zensical's aria-hidden on the drawer overlay's <label for="__drawer">: not allowed on a
+#   label of a form control (Material writes the label without it).
+_OVERLAY_HIDDEN = re.compile(r'(<label class="md-overlay" for="__drawer") aria-hidden="true"')
+# - A page outside the navigation (the current edition's home: the site root is
+#   its copy in the nav) has no table-of-contents toggle, yet the theme still
+#   writes the toggle's <label for="__toc">: the for goes.
+_TOC_LABEL = '<label class="md-nav__title" for="__toc">'
 
 
-def apply_csp(site_dir: Path, engine: str = "mkdocs") -> None:
-    """Give every HTML page under ``site_dir`` its CSP; run after every other step that changes HTML."""
+def mend_theme_markup(html: str) -> str:
+    """``html`` without the theme's invalid attributes listed above (the same page when it has none)."""
+    html = _TOGGLE_AUTOCOMPLETE.sub(r"\1", html)
+    html = _OVERLAY_HIDDEN.sub(r"\1", html)
+    if 'id="__toc"' not in html:
+        html = html.replace(_TOC_LABEL, '<label class="md-nav__title">')
+    return html
+
+
+def mend_site(site_dir: Path) -> None:
+    """:func:`mend_theme_markup` on every page of a built site."""
+    for path in sorted(Path(site_dir).rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        mended = mend_theme_markup(html)
+        if mended != html:
+            path.write_text(mended, encoding="utf-8", newline="")
+
+
+# ---------------------------------------------------------------- the site
+
+def site_features(site_dir: Path) -> tuple[str, ...]:
+    return tuple(name for name in SITE_FEATURES if (Path(site_dir) / name).is_dir())
+
+
+def apply_csp(site_dir: Path) -> None:
+    """Give every HTML page under ``site_dir`` its CSP; run after every other step that changes HTML.
+
+    The same on every engine's output.
+    """
     site_dir = Path(site_dir)
-    features = site_features(site_dir, engine)
+    features = site_features(site_dir)
     for path in sorted(site_dir.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         secured = secure_page(html, features, name=path.relative_to(site_dir).as_posix())

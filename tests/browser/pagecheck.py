@@ -165,8 +165,14 @@ def run_axe(page) -> list[dict]:
 
 
 def open_search(page, query: str) -> None:
-    """Open the theme's search the way a reader does and type ``query`` (Chinese via the IME)."""
-    button = page.locator(".md-header__button[data-toggle='__search']")
+    """Open the site's search the way a reader does and type ``query`` (Chinese via the IME).
+
+    The header's 打开搜索 button opens Material's search box (MkDocs,
+    ProperDocs) or the site's own dialog (Zensical); both have the same parts
+    (.md-search__input, .md-search-result__…). On a wide screen Material shows
+    its search box in the header instead of the button.
+    """
+    button = page.locator(".md-header").get_by_role("button", name="打开搜索")
     touch = page.evaluate("matchMedia('(pointer: coarse)').matches")
     if button.is_visible():
         button.tap() if touch else button.click()
@@ -208,7 +214,7 @@ def search_results(page) -> list[dict]:
             const links = [...item.querySelectorAll('a.md-search-result__link')];
             return {
               href: links.length ? new URL(links[0].href).pathname : '',
-              titles: links.map(a => (a.querySelector('h1, h2') || a).innerText.trim()),
+              titles: links.map(a => (a.querySelector('h1, h2, h3') || a).innerText.trim()),
             };
         })"""
     )

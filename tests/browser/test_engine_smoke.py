@@ -15,8 +15,7 @@ import json
 
 import pytest
 
-from conftest import TEST_ENGINE, engine_gap
-from pagecheck import WINDOWS, dump, open_page, open_search, search_results, site_pages
+from pagecheck import WINDOWS, dump, open_page, open_search, run_axe, search_results, site_pages
 from pagefixtures import pages_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -50,33 +49,16 @@ def test_the_404_page_is_the_sites_own_in_chinese(phone, pages_server):
     page.close()
 
 
-# Zensical 0.0.73 draws its own search dialog (in a shadow root, which
-# Playwright's CSS selectors enter) instead of Material's .md-search.
-ZENSICAL_INPUT = "dialog[aria-modal] input[role=combobox]"
-ZENSICAL_STATUS = "dialog[aria-modal] [role=status]"
-
-
 def search(page, query: str) -> list[str]:
-    """Open search with the header's button, type ``query``; the result links' paths, best first."""
-    if TEST_ENGINE != "zensical":
-        open_search(page, query)
-        return [r["href"] for r in search_results(page)]
-    page.locator(".md-header__button[data-toggle='__search']").click()
-    page.locator(ZENSICAL_INPUT).wait_for(state="visible")
-    page.locator(ZENSICAL_INPUT).click()
-    page.keyboard.type(query)  # as an IME commits Chinese text
-    page.wait_for_function(
-        """q => { const d = [...document.querySelectorAll('*')].find(e => e.shadowRoot && e.shadowRoot.querySelector('dialog'));
-          const r = d && d.shadowRoot;
-          return r && r.querySelector('input').value === q
-            && (r.querySelector('[role=listbox] a[role=option]') || /No results/.test(r.querySelector('[role=status]').textContent)); }""",
-        arg=query,
-    )
-    return page.locator("dialog[aria-modal] [role=listbox] a[role=option]").evaluate_all(
-        "els => els.map(a => new URL(a.href).pathname)")
+    """Open search with the header's button, type ``query``; the result links' paths, best first.
+
+    The same on every engine: Material's search box on MkDocs and ProperDocs,
+    the site's own dialog on Zensical, both answered by Pagefind.
+    """
+    open_search(page, query)
+    return [r["href"] for r in search_results(page)]
 
 
-@engine_gap("zensical", "0.0.73's own search dialog (its bundle, not our Pagefind one) shows no result for a person's name such as 田鹏 within the wait, even with its run-time <style> now allowed by the CSP")
 def test_search_finds_every_contact_by_name(phone, server, site_model):
     """Each person of the current edition's contacts (田鹏 among them in 2021) finds 联系方式 among the first 3 pages."""
     people = [person for contact in site_model.current.contacts for person in contact.people]
@@ -93,19 +75,57 @@ def test_search_finds_every_contact_by_name(phone, server, site_model):
     assert not missed, dump(missed)
 
 
-@engine_gap("zensical", "0.0.73's search dialog has its texts in English only (Search, results, No results)")
 def test_search_dialog_speaks_chinese(phone, server):
     page, _ = open_page(phone, server)
+    button = page.locator(".md-header").get_by_role("button", name="打开搜索")
+    assert button.evaluate("b => b.tagName") == "BUTTON"
     search(page, "zzqqxxjj")  # in no page
-    if TEST_ENGINE == "zensical":
-        status = page.inner_text(ZENSICAL_STATUS)
-        placeholder = page.get_attribute(ZENSICAL_INPUT, "placeholder")
-    else:
-        status = page.inner_text(".md-search-result__meta")
-        placeholder = page.get_attribute(".md-search__input", "placeholder")
+    status = page.inner_text(".md-search-result__meta")
     assert "没有" in status, status
-    assert placeholder == "搜索", placeholder
+    assert page.get_attribute(".md-search__input", "placeholder") == "搜索"
+    assert page.get_attribute(".md-search__input", "aria-label") == "搜索"
+    assert not search_results(page)
     page.close()
+
+
+def test_search_works_from_the_keyboard(phone, server, site_model):
+    """Tab reaches the header's 打开搜索 button, Enter opens search with the focus in the box, Escape closes it."""
+    page, visit = open_page(phone, server)
+    name = "document.activeElement.getAttribute('aria-label')"
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate(name) == "打开搜索":
+            break
+    assert page.evaluate(name) == "打开搜索"
+    button = page.locator(".md-header").get_by_role("button", name="打开搜索")
+    assert button.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.matches('.md-search__input')")
+    page.wait_for_function("() => document.querySelector('.md-header [aria-label=打开搜索]').getAttribute('aria-expanded') === 'true'")
+    person = site_model.current.contacts[0].people[0]
+    page.keyboard.type(person)
+    page.keyboard.press("End")
+    page.locator(".md-search-result__item").first.wait_for()
+    assert person in page.inner_text(".md-search-result__list")
+    page.keyboard.press("Escape")
+    # Closed: Material's search toggle (MkDocs, ProperDocs) or the site's dialog (Zensical), and the focus left the box.
+    page.wait_for_function("""() => !(document.getElementById('__search') || {}).checked
+        && !(document.getElementById('site-search') || {}).open
+        && !document.activeElement.matches('.md-search__input')""")
+    page.wait_for_function("() => document.querySelector('.md-header [aria-label=打开搜索]').getAttribute('aria-expanded') === 'false'")
+    assert not visit.console_errors, dump(visit.console_errors)
+    page.close()
+
+
+def test_search_with_results_passes_axe(browser, server, site_model):
+    """The search UI with results open (the site's own dialog on Zensical) has no WCAG A/AA violation axe-core finds."""
+    context = browser.new_context(**WINDOWS["mobile"], bypass_csp=True)  # axe-core goes in as an inline script
+    page, _ = open_page(context, server)
+    open_search(page, site_model.current.contacts[0].people[0])
+    assert search_results(page)
+    violations = run_axe(page)
+    assert not violations, dump(violations)
+    context.close()
 
 
 def test_reader_controls_change_size_and_contrast_and_are_kept(phone, server, site_model):
