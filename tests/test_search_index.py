@@ -95,3 +95,11 @@ def test_no_label_is_indexed_without_its_value(built_site):
     "write an e-mail" buttons (the same on every card, not indexed), and 报送：； read as an empty field."""
     bare = {page["url"]: re.findall(r"[\u4e00-\u9fff]+：；", page["content"]) for page in read_index(built_site)}
     assert not {url: found for url, found in bare.items() if found}, bare
+
+
+def test_a_part_a_page_marks_for_pagefind_to_ignore_is_not_indexed(built_site, site_data):
+    """The plan's 本站提示 repeats 时间安排's dates (it ranked the plan for 总结报告); every engine keeps its marker."""
+    html = (built_site / site_data.key / "plan" / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-ignore="all"' in html and "本站提示" in html
+    [plan] = [p for p in read_index(built_site) if p["url"] == f"/{site_data.key}/plan/"]
+    assert "本站提示" not in plan["content"]

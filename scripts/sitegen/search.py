@@ -39,7 +39,10 @@ from .model import Site
 BUNDLE = "pagefind"
 # Left out of the index: the web form's fields, checksums, table headers, captions, the
 # "write an e-mail" buttons of a contact card and their note (the same words on every card).
-EXCLUDE = [".form-fill__form", ".downloads__sha", ".contact-card__action[href*='subject=']", ".contact-card .note", "thead", ".headerlink", ".reader-controls", "script", "noscript", "[data-search-exclude]"]
+# A page leaves out a part of its own with Pagefind's data-pagefind-ignore="all" (with a value:
+# md_in_html and Zensical drop a bare attribute, and Zensical strips data-search-exclude, its own
+# search's marker).
+EXCLUDE = [".form-fill__form", ".downloads__sha", ".contact-card__action[href*='subject=']", ".contact-card .note", "thead", ".headerlink", ".reader-controls", "script", "noscript"]
 SKIP_FILES = {"404.html"}
 DESCRIPTION_WEIGHT = 3
 KEY_WEIGHT = 3
