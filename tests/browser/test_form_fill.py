@@ -370,6 +370,41 @@ def test_wechat_phone(browser, server, edition, tmp_path):
     context.close()
 
 
+def test_inferred_label_reads_as_in_the_sample_table(browser, server, edition, tmp_path):
+    """主办单位［邮寄地址］: the field is named as the sample table, the DOCX and the PDF name it (not just
+    主办单位, which readers answer with the unit name again), with the site's completion marked and explained."""
+    from playwright.sync_api import expect
+
+    rows = [row for row in edition.form.basic.rows if row.inferred]
+    assert rows, "data/form.yaml completes a label (inferred:)"
+    context = browser.new_context(**WINDOWS["mobile"])
+    page, errors = form_page(context, server, edition)
+    for row in rows:
+        field = page.get_by_role("textbox", name=row.shown_label, exact=True)
+        expect(field).to_have_attribute("data-ff-key", f"basic:{row.label}")
+        label = page.locator(f'label[for="{field.get_attribute("id")}"]')
+        assert squeeze(label.text_content()) == row.shown_label
+        assert label.locator(".ff-inferred").text_content() == f"［{row.inferred}］", "the completion is marked"
+        expect(field).to_have_accessible_description(re.compile(f"{row.inferred}.*方括号内为本站"))
+        assert label.is_visible() and page.locator(f'#{field.get_attribute("aria-describedby")}').is_visible()
+        # What the sample table on the same page shows for the row.
+        th = page.locator("#form-basic th", has_text=row.label).filter(has=page.locator(".form-table__inferred"))
+        assert squeeze(th.text_content()) == row.shown_label
+    field = page.get_by_role("textbox", name=rows[-1].shown_label, exact=True)
+    field.fill("北京市海淀区复兴路10号")
+    page.locator("#form-fill").screenshot(path=str(tmp_path / "form.png"))
+    page.locator(f'label[for="{field.get_attribute("id")}"]').screenshot(path="/tmp/webform-inferred-label.png")
+    # 复制全部文字 names the row the same way.
+    page.evaluate("""() => { window.__copied = null;
+      Object.defineProperty(navigator, 'clipboard', {value: {writeText: t => { window.__copied = t; return Promise.resolve(); }}});
+      Object.defineProperty(window, 'isSecureContext', {value: true}); }""")
+    page.locator('[data-ff="copy"]').click()
+    page.wait_for_function("() => window.__copied !== null")
+    assert f"\n{rows[-1].shown_label}：北京市海淀区复兴路10号" in page.evaluate("() => window.__copied")
+    assert not errors, errors
+    context.close()
+
+
 def test_clear_draft_asks_first(browser, server, edition):
     context = browser.new_context(**WINDOWS["desktop"])
     page, _ = form_page(context, server, edition)
