@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -26,6 +27,9 @@ import pytest
 from lxml import etree
 
 from pagecheck import WINDOWS, run_axe
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "outputs"))
+import formfiles  # noqa: E402  (tests/outputs: reading the pages LibreOffice lays out)
 
 pytestmark = pytest.mark.browser
 
@@ -294,6 +298,13 @@ def test_desktop_fill_reload_export_print(browser, server, edition, tmp_path):
     text = re.sub(r"\s+", "", pdf_text(lo))
     for value in [UNIT, typed["values"][f"basic:{edition.form.basic.rows[-1].label}"], "退休<专家>&家属", "第4项主要安排"]:
         assert re.sub(r"\s+", "", value) in text, value
+    # The export keeps the blank's page rules: 主办单位［邮寄地址］ not alone, each activity table on one page
+    # (but the first, whose 600-字 answer makes it taller than a page).
+    cells = formfiles.layout_cells(lo)
+    pages = formfiles.basic_tail_pages(cells, edition)
+    assert pages["last row"] == pages["last contact field"] == pages["contact label"], pages
+    tables = formfiles.activity_pages(cells, edition, len(typed["activities"]))
+    assert all(caption == first == last for caption, first, last in tables[1:]), tables
 
     # 打印 / 存为 PDF: the filled sample table alone, on A4.
     page.evaluate("() => { window.print = () => {}; }")
