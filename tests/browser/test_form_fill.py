@@ -416,6 +416,89 @@ def test_inferred_label_reads_as_in_the_sample_table(browser, server, edition, t
     context.close()
 
 
+SEAL = 42.0  # mm, the round seal 单位盖章 asks for
+PT_PER_MM = 72 / 25.4
+
+
+def seal_room(pdf: Path, label: str) -> tuple[float, float]:
+    """Clear room (mm) right of ``label`` on page 1, as (width, height) of the ink-free box around its line.
+
+    x positions come from ``pdftotext -bbox``; ink from the page rendered at 72 dpi (1 px = 1 pt), because
+    Chromium's Type 3 CJK boxes reach far above the glyphs (see test_print.py)."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">' + re.escape(label), xml)
+    assert word, f"{label} not printed on page 1"
+    x0, x1, y1 = float(word.group(1)), float(word.group(3)), float(word.group(4))
+    data = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", "1", "-l", "1", str(pdf)], capture_output=True, check=True).stdout
+    head = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    width, height, pixels = int(head.group(1)), int(head.group(2)), data[head.end():]
+
+    def ink(y: int, left: int, right: int) -> bool:
+        return min(pixels[y * width + max(left, 0) : y * width + min(right, width)], default=255) < 160
+
+    # The label's own ink rows: the line it sits on.
+    rows = [y for y in range(int(y1) - 30, int(y1) + 3) if ink(y, int(x0), int(x1))]
+    assert rows, "no ink under the label's box"
+    middle = (rows[0] + rows[-1]) // 2
+    left = int(x1) + 2
+    right = left
+    while right < width and not any(ink(y, right, right + 1) for y in range(rows[0], rows[-1] + 1)):
+        right += 1
+    top, bottom = middle, middle
+    while top > 0 and not ink(top - 1, left, right):
+        top -= 1
+    while bottom < height - 1 and not ink(bottom + 1, left, right):
+        bottom += 1
+    return (right - left) / PT_PER_MM, (bottom - top) / PT_PER_MM
+
+
+def test_print_keeps_the_seal_square_and_breaks_pages_as_the_pdf(browser, server, edition, tmp_path):
+    """打印 / 存为 PDF (版式与样表相同): a 44 mm blank beside 单位盖章 as in the Word and PDF files, no row of
+    一、基本信息 alone on a page, each activity table on one page."""
+    form = edition.form
+    context = browser.new_context(**WINDOWS["desktop"])
+    page, errors = form_page(context, server, edition)
+    typed = {"values": {}, "ticks": {}, "activities": []}
+    for row in form.basic.rows:
+        if row.kind == "text":
+            typed["values"][f"basic:{row.label}"] = f"{row.label}的内容"
+        elif row.kind == "contact":
+            for pair in row.fields:
+                for f in pair:
+                    typed["values"][f"contact:{row.label}:{f}"] = "0532-87654321"
+    typed["values"].update({f"header:{f}": "2021年5月7日" for f in form.header_fields if "盖章" not in f})
+    for n, stage in enumerate(edition.stages):
+        typed["activities"].append({"stage": stage.name, "el": {e: f"第{n + 1}项{e}。" * 3 for e in form.plan.elements}})
+    fill(page, edition, typed)
+    page.evaluate("() => { window.print = () => {}; }")
+    page.locator('[data-ff="print"]').click()
+    page.emulate_media(media="print")
+    pdf = tmp_path / "print.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), "/tmp/webform-print-p"], check=False)  # for looking at
+
+    seal = next(f for f in form.header_fields if "盖章" in f)
+    width, height = seal_room(pdf, f"{seal}：")
+    assert width >= SEAL and height >= SEAL, f"room for the seal beside {seal}: {width:.0f} × {height:.0f} mm"
+    cells = formfiles.layout_cells(pdf)
+    pages = formfiles.basic_tail_pages(cells, edition)
+    assert pages["heading"] == pages["first row"], pages
+    assert pages["last row"] == pages["last contact field"] == pages["contact label"], pages
+    tables = formfiles.activity_pages(cells, edition, len(typed["activities"]))
+    assert all(caption == first == last for caption, first, last in tables), tables
+    assert not errors, errors
+    context.close()
+
+
+def test_the_pdf_download_leaves_the_same_seal_room(built_site, edition):
+    """The room the print view is held to is the downloadable PDF's (outputs/form_layout.py SEAL_SIZE)."""
+    pdf = built_site / edition.key / "downloads" / f"form-{edition.year}.pdf"
+    seal = next(f for f in edition.form.header_fields if "盖章" in f)
+    width, height = seal_room(pdf, f"{seal}：")
+    assert width >= SEAL and height >= SEAL, (width, height)
+
+
 def test_clear_draft_asks_first(browser, server, edition):
     context = browser.new_context(**WINDOWS["desktop"])
     page, _ = form_page(context, server, edition)
