@@ -499,6 +499,41 @@ def test_the_pdf_download_leaves_the_same_seal_room(built_site, edition):
     assert width >= SEAL and height >= SEAL, (width, height)
 
 
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+}"""
+
+
+def test_sample_table_is_readable_at_390_px_in_the_largest_size(browser, server, built_site, edition):
+    """特大 on a phone: no label or answer cell of 一、基本信息 shrinks to a character a line (办/公/电/话), no sideways scroll."""
+    found = re.search(r'class="reader-controls"[^>]*data-reader-key="([^"]+)"', (built_site / "index.html").read_text(encoding="utf-8"))
+    context = browser.new_context(**WINDOWS["mobile"])
+    value = json.dumps({"size": "xlarge", "contrast": "normal"})
+    context.add_init_script(f"localStorage.setItem({json.dumps(found.group(1))}, {json.dumps(value)})")
+    page, errors = form_page(context, server, edition)
+    assert page.evaluate("document.documentElement.getAttribute('data-text-size')") == "xlarge"
+    table = page.locator("#form-basic")
+    font = float(table.evaluate("el => parseFloat(getComputedStyle(el.querySelector('th')).fontSize)"))
+    cramped = {}
+    for th in table.locator("th").all():
+        text = squeeze(th.text_content())
+        lines = th.evaluate(LINES)
+        if lines > max(2, -(-len(text) // 4)):  # at least four characters a line
+            cramped[text] = lines
+    assert not cramped, f"labels broken into too many lines: {cramped}"
+    narrow = [squeeze(td.evaluate("el => el.previousElementSibling.textContent")) for td in table.locator("td").all()
+              if td.bounding_box()["width"] < 6 * font]
+    assert not narrow, f"answer cells narrower than six characters: {narrow}"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    contact = table.locator("th[rowspan]")
+    contact.scroll_into_view_if_needed()
+    table.screenshot(path="/tmp/form-sample-xlarge-390.png")
+    assert not errors, errors
+    context.close()
+
+
 def test_clear_draft_asks_first(browser, server, edition):
     context = browser.new_context(**WINDOWS["desktop"])
     page, _ = form_page(context, server, edition)
