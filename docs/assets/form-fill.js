@@ -393,7 +393,7 @@
         } else if (parts[0] === "contact") {
           lines.push(parts[1] + " " + parts[2] + "：" + (val || ""));
         } else if (parts[0] === "basic") {
-          lines.push(parts[1] + "：" + (val || ""));
+          lines.push((f.getAttribute("data-ff-label") || parts[1]) + "：" + (val || ""));
         }
       }
       lines.push("", data.plan_heading);

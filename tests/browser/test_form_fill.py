@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -26,6 +27,9 @@ import pytest
 from lxml import etree
 
 from pagecheck import WINDOWS, run_axe
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "outputs"))
+import formfiles  # noqa: E402  (tests/outputs: reading the pages LibreOffice lays out)
 
 pytestmark = pytest.mark.browser
 
@@ -294,6 +298,13 @@ def test_desktop_fill_reload_export_print(browser, server, edition, tmp_path):
     text = re.sub(r"\s+", "", pdf_text(lo))
     for value in [UNIT, typed["values"][f"basic:{edition.form.basic.rows[-1].label}"], "退休<专家>&家属", "第4项主要安排"]:
         assert re.sub(r"\s+", "", value) in text, value
+    # The export keeps the blank's page rules: 主办单位［邮寄地址］ not alone, each activity table on one page
+    # (but the first, whose 600-字 answer makes it taller than a page).
+    cells = formfiles.layout_cells(lo)
+    pages = formfiles.basic_tail_pages(cells, edition)
+    assert pages["last row"] == pages["last contact field"] == pages["contact label"], pages
+    tables = formfiles.activity_pages(cells, edition, len(typed["activities"]))
+    assert all(caption == first == last for caption, first, last in tables[1:]), tables
 
     # 打印 / 存为 PDF: the filled sample table alone, on A4.
     page.evaluate("() => { window.print = () => {}; }")
@@ -367,6 +378,159 @@ def test_wechat_phone(browser, server, edition, tmp_path):
     page.reload(wait_until="networkidle")
     check_filled(page, typed)
     assert not outside and not errors, (outside, errors)
+    context.close()
+
+
+def test_inferred_label_reads_as_in_the_sample_table(browser, server, edition, tmp_path):
+    """主办单位［邮寄地址］: the field is named as the sample table, the DOCX and the PDF name it (not just
+    主办单位, which readers answer with the unit name again), with the site's completion marked and explained."""
+    from playwright.sync_api import expect
+
+    rows = [row for row in edition.form.basic.rows if row.inferred]
+    assert rows, "data/form.yaml completes a label (inferred:)"
+    context = browser.new_context(**WINDOWS["mobile"])
+    page, errors = form_page(context, server, edition)
+    for row in rows:
+        field = page.get_by_role("textbox", name=row.shown_label, exact=True)
+        expect(field).to_have_attribute("data-ff-key", f"basic:{row.label}")
+        label = page.locator(f'label[for="{field.get_attribute("id")}"]')
+        assert squeeze(label.text_content()) == row.shown_label
+        assert label.locator(".ff-inferred").text_content() == f"［{row.inferred}］", "the completion is marked"
+        expect(field).to_have_accessible_description(re.compile(f"{row.inferred}.*方括号内为本站"))
+        assert label.is_visible() and page.locator(f'#{field.get_attribute("aria-describedby")}').is_visible()
+        # What the sample table on the same page shows for the row.
+        th = page.locator("#form-basic th", has_text=row.label).filter(has=page.locator(".form-table__inferred"))
+        assert squeeze(th.text_content()) == row.shown_label
+    field = page.get_by_role("textbox", name=rows[-1].shown_label, exact=True)
+    field.fill("北京市海淀区复兴路10号")
+    page.locator("#form-fill").screenshot(path=str(tmp_path / "form.png"))
+    page.locator(f'label[for="{field.get_attribute("id")}"]').screenshot(path="/tmp/webform-inferred-label.png")
+    # 复制全部文字 names the row the same way.
+    page.evaluate("""() => { window.__copied = null;
+      Object.defineProperty(navigator, 'clipboard', {value: {writeText: t => { window.__copied = t; return Promise.resolve(); }}});
+      Object.defineProperty(window, 'isSecureContext', {value: true}); }""")
+    page.locator('[data-ff="copy"]').click()
+    page.wait_for_function("() => window.__copied !== null")
+    assert f"\n{rows[-1].shown_label}：北京市海淀区复兴路10号" in page.evaluate("() => window.__copied")
+    assert not errors, errors
+    context.close()
+
+
+SEAL = 42.0  # mm, the round seal 单位盖章 asks for
+PT_PER_MM = 72 / 25.4
+
+
+def seal_room(pdf: Path, label: str) -> tuple[float, float]:
+    """Clear room (mm) right of ``label`` on page 1, as (width, height) of the ink-free box around its line.
+
+    x positions come from ``pdftotext -bbox``; ink from the page rendered at 72 dpi (1 px = 1 pt), because
+    Chromium's Type 3 CJK boxes reach far above the glyphs (see test_print.py)."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">' + re.escape(label), xml)
+    assert word, f"{label} not printed on page 1"
+    x0, x1, y1 = float(word.group(1)), float(word.group(3)), float(word.group(4))
+    data = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", "1", "-l", "1", str(pdf)], capture_output=True, check=True).stdout
+    head = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    width, height, pixels = int(head.group(1)), int(head.group(2)), data[head.end():]
+
+    def ink(y: int, left: int, right: int) -> bool:
+        return min(pixels[y * width + max(left, 0) : y * width + min(right, width)], default=255) < 160
+
+    # The label's own ink rows: the line it sits on.
+    rows = [y for y in range(int(y1) - 30, int(y1) + 3) if ink(y, int(x0), int(x1))]
+    assert rows, "no ink under the label's box"
+    middle = (rows[0] + rows[-1]) // 2
+    left = int(x1) + 2
+    right = left
+    while right < width and not any(ink(y, right, right + 1) for y in range(rows[0], rows[-1] + 1)):
+        right += 1
+    top, bottom = middle, middle
+    while top > 0 and not ink(top - 1, left, right):
+        top -= 1
+    while bottom < height - 1 and not ink(bottom + 1, left, right):
+        bottom += 1
+    return (right - left) / PT_PER_MM, (bottom - top) / PT_PER_MM
+
+
+def test_print_keeps_the_seal_square_and_breaks_pages_as_the_pdf(browser, server, edition, tmp_path):
+    """打印 / 存为 PDF (版式与样表相同): a 44 mm blank beside 单位盖章 as in the Word and PDF files, no row of
+    一、基本信息 alone on a page, each activity table on one page."""
+    form = edition.form
+    context = browser.new_context(**WINDOWS["desktop"])
+    page, errors = form_page(context, server, edition)
+    typed = {"values": {}, "ticks": {}, "activities": []}
+    for row in form.basic.rows:
+        if row.kind == "text":
+            typed["values"][f"basic:{row.label}"] = f"{row.label}的内容"
+        elif row.kind == "contact":
+            for pair in row.fields:
+                for f in pair:
+                    typed["values"][f"contact:{row.label}:{f}"] = "0532-87654321"
+    typed["values"].update({f"header:{f}": "2021年5月7日" for f in form.header_fields if "盖章" not in f})
+    for n, stage in enumerate(edition.stages):
+        typed["activities"].append({"stage": stage.name, "el": {e: f"第{n + 1}项{e}。" * 3 for e in form.plan.elements}})
+    fill(page, edition, typed)
+    page.evaluate("() => { window.print = () => {}; }")
+    page.locator('[data-ff="print"]').click()
+    page.emulate_media(media="print")
+    pdf = tmp_path / "print.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), "/tmp/webform-print-p"], check=False)  # for looking at
+
+    seal = next(f for f in form.header_fields if "盖章" in f)
+    width, height = seal_room(pdf, f"{seal}：")
+    assert width >= SEAL and height >= SEAL, f"room for the seal beside {seal}: {width:.0f} × {height:.0f} mm"
+    cells = formfiles.layout_cells(pdf)
+    pages = formfiles.basic_tail_pages(cells, edition)
+    assert pages["heading"] == pages["first row"], pages
+    assert pages["last row"] == pages["last contact field"] == pages["contact label"], pages
+    tables = formfiles.activity_pages(cells, edition, len(typed["activities"]))
+    assert all(caption == first == last for caption, first, last in tables), tables
+    assert not errors, errors
+    context.close()
+
+
+def test_the_pdf_download_leaves_the_same_seal_room(built_site, edition):
+    """The room the print view is held to is the downloadable PDF's (outputs/form_layout.py SEAL_SIZE)."""
+    pdf = built_site / edition.key / "downloads" / f"form-{edition.year}.pdf"
+    seal = next(f for f in edition.form.header_fields if "盖章" in f)
+    width, height = seal_room(pdf, f"{seal}：")
+    assert width >= SEAL and height >= SEAL, (width, height)
+
+
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+}"""
+
+
+def test_sample_table_is_readable_at_390_px_in_the_largest_size(browser, server, built_site, edition):
+    """特大 on a phone: no label or answer cell of 一、基本信息 shrinks to a character a line (办/公/电/话), no sideways scroll."""
+    found = re.search(r'class="reader-controls"[^>]*data-reader-key="([^"]+)"', (built_site / "index.html").read_text(encoding="utf-8"))
+    context = browser.new_context(**WINDOWS["mobile"])
+    value = json.dumps({"size": "xlarge", "contrast": "normal"})
+    context.add_init_script(f"localStorage.setItem({json.dumps(found.group(1))}, {json.dumps(value)})")
+    page, errors = form_page(context, server, edition)
+    assert page.evaluate("document.documentElement.getAttribute('data-text-size')") == "xlarge"
+    table = page.locator("#form-basic")
+    font = float(table.evaluate("el => parseFloat(getComputedStyle(el.querySelector('th')).fontSize)"))
+    cramped = {}
+    for th in table.locator("th").all():
+        text = squeeze(th.text_content())
+        lines = th.evaluate(LINES)
+        if lines > max(2, -(-len(text) // 4)):  # at least four characters a line
+            cramped[text] = lines
+    assert not cramped, f"labels broken into too many lines: {cramped}"
+    narrow = [squeeze(td.evaluate("el => el.previousElementSibling.textContent")) for td in table.locator("td").all()
+              if td.bounding_box()["width"] < 6 * font]
+    assert not narrow, f"answer cells narrower than six characters: {narrow}"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    contact = table.locator("th[rowspan]")
+    contact.scroll_into_view_if_needed()
+    table.screenshot(path="/tmp/form-sample-xlarge-390.png")
+    assert not errors, errors
     context.close()
 
 

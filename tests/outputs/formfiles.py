@@ -89,6 +89,57 @@ def pdf_text(path: Path, page: int | None = None, raw: bool = False) -> str:
     return tool(*args, str(path), "-")
 
 
+def layout_cells(path: Path) -> list[tuple[int, str]]:
+    """Every piece of text in reading order with its page: ``pdftotext -layout`` lines cut at gaps of two or
+    more spaces (table cells, mostly), white space removed."""
+    cells = []
+    for page in range(1, pdf_pages(path) + 1):
+        text = tool("pdftotext", "-enc", "UTF-8", "-layout", "-f", str(page), "-l", str(page), str(path), "-")
+        for line in text.splitlines():
+            cells += [(page, squash(cell)) for cell in re.split(r"\s{2,}", line.strip()) if squash(cell)]
+    return cells
+
+
+def page_of(cells: list[tuple[int, str]], text: str, start: int = 0) -> tuple[int, int]:
+    """(index, page) of the first cell from ``start`` on that starts with ``text`` (a label may share its
+    layout line with the answer beside it, one space apart)."""
+    want = squash(text)
+    for index in range(start, len(cells)):
+        page, cell = cells[index]
+        if cell.startswith(want):
+            return index, page
+    raise AssertionError(f"{text!r} not found after cell {start}")
+
+
+def basic_tail_pages(cells, site_data) -> dict[str, int]:
+    """Pages of the heading and first row of 一、基本信息 and of the last row and the contact group before it."""
+    form = site_data.form
+    last, contact = form.basic.rows[-1], form.basic.rows[-2]
+    assert contact.kind == "contact" and last.inferred, "the checks below read the form as published"
+    label_tail = lambda label: label[-(len(label) // 2) :]  # noqa: E731 — the second line of a two-line label
+    return {
+        "heading": page_of(cells, form.basic.heading)[1],
+        "first row": page_of(cells, form.basic.rows[0].label)[1],
+        "contact label": page_of(cells, label_tail(contact.label))[1],  # 主办单位 / 联系人
+        "last contact field": page_of(cells, contact.fields[-1][-1])[1],  # 电子邮箱
+        "last row": page_of(cells, f"［{last.inferred}］")[1],  # 主办单位 / ［邮寄地址］
+    }
+
+
+def activity_pages(cells, site_data, count: int) -> list[tuple[int, int, int]]:
+    """For each activity table in order: pages of its caption, its first and its last element label."""
+    from sitegen.textfmt import cn_number
+
+    plan = site_data.form.plan
+    result, index = [], 0
+    for number in range(1, count + 1):
+        index, caption = page_of(cells, f"{plan.table_title}{cn_number(number)}", index)
+        index, first = page_of(cells, plan.elements[0], index)
+        index, last = page_of(cells, plan.elements[-1], index)
+        result.append((caption, first, last))
+    return result
+
+
 def squash(text: str) -> str:
     """Text without any white space, so line and cell breaks do not matter."""
     return re.sub(r"\s+", "", text)

@@ -146,13 +146,29 @@ def test_choices_are_tick_boxes(document, site_data):
     assert basic.count("□") == boxes
 
 
-def test_rows_have_a_minimum_height_to_write_in_and_activity_rows_may_break_across_pages(document):
-    for index, table in enumerate(document.tables):
+def _keeps_with_next(row) -> bool:
+    """Every paragraph of the row keeps with the next (how Word keeps a row on the page of the next one)."""
+    paragraphs = list(row._tr.iter(qn("w:p")))
+    return bool(paragraphs) and all(p.pPr is not None and p.pPr.keepNext_val for p in paragraphs)
+
+
+def test_rows_have_a_minimum_height_to_write_in_and_never_split(document):
+    for table in document.tables:
         for row in table.rows:
-            tr_pr = row._tr.trPr
-            # Word may carry a long activity answer on to the next page; the short rows above stay whole
-            assert (tr_pr.find(qn("w:cantSplit")) is None) == (index >= 2)
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
             assert row.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST and row.height >= Mm(9.5)
+
+
+def test_each_activity_table_keeps_together_and_no_basic_row_stands_alone(document, site_data):
+    """The layout rules behind the page breaks (tests/outputs/test_form_flow.py checks the pages themselves)."""
+    basic, *activities = document.tables[1:]
+    assert len(activities) == len(site_data.stages)
+    for index, table in enumerate(activities):
+        keeps = [_keeps_with_next(row) for row in table.rows]
+        # every row but the last keeps with the next; the last activity's last row keeps with the closing line
+        assert keeps[:-1] == [True] * (len(keeps) - 1) and keeps[-1] == (index == len(activities) - 1), keeps
+    keeps = [_keeps_with_next(row) for row in basic.rows]
+    assert keeps[0] and keeps[-2] and not keeps[-1], keeps
 
 
 def test_nothing_forces_a_page_break(document, site_data):
@@ -200,7 +216,7 @@ def test_libreoffice_opens_it_on_the_announced_number_of_pages(site_data):
     item = produced()["form-docx"][0]
     rendered = libreoffice_pdf()
     assert pdf_pages(rendered) == item.pages == pdf_pages(pdf_file())
-    assert 3 <= item.pages <= 5  # the blank form as published: about 4 pages
+    assert 3 <= item.pages <= 5  # the blank form as published: 5 pages, an activity table a page
     info = tool("pdfinfo", str(rendered))
     assert "595.3" in info and "841.89" in info  # A4 in points
 

@@ -10,13 +10,16 @@ the last, and the checked boxes show ☑.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 
-from formfiles import docx_file, site, page_fill, pdf_pages, pdf_text, soffice_to_pdf, squash
+from formfiles import (
+    activity_pages, basic_tail_pages, docx_file, layout_cells, page_fill, pdf_pages, pdf_text, site, soffice_to_pdf, squash,
+)
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 MIN_FILL = 0.5
@@ -94,7 +97,12 @@ def fill(document) -> dict[str, int]:
                     index = _element_index(label)
                     answer = answers[index]
                     filled["element"] += 1
-                docx.text.paragraph.Paragraph(paragraphs[0], None).add_run(answer)
+                run = docx.text.paragraph.Paragraph(paragraphs[0], None).add_run(answer)
+                # Text typed into an empty paragraph takes the paragraph mark's font and size (四号),
+                # in Word as in the site's export (assets/form-export.js fillCell).
+                mark = paragraphs[0].find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+                if mark is not None:
+                    run._r.insert(0, copy.deepcopy(mark))
     for sdt in document.element.body.iter(qn("w:sdt")):
         tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}").get(qn("w:val"))
         if tag.endswith((":团结引领", ":表彰发布", ":科技工作者")):
@@ -141,6 +149,15 @@ def test_filled_form_stays_at_most_six_pages_in_libreoffice(filled):
 def test_filled_form_leaves_no_page_but_the_last_nearly_empty(filled):
     fills = page_fill(filled[1])
     assert all(fill >= MIN_FILL for fill in fills[:-1]), [round(f, 2) for f in fills]
+
+
+def test_each_filled_activity_stays_on_one_page_and_the_address_row_is_not_alone(filled):
+    """500 字 an activity (the limit) still fits one page: 一项一表 holds in the filled file too."""
+    cells = layout_cells(filled[1])
+    pages = basic_tail_pages(cells, site())
+    assert pages["last row"] == pages["last contact field"] == pages["contact label"], pages
+    for caption, first, last in activity_pages(cells, site(), len(site().stages)):
+        assert caption == first == last, (caption, first, last)
 
 
 def test_filled_answers_and_ticks_show_in_libreoffice(filled):

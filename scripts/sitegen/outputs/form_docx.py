@@ -187,9 +187,8 @@ def _table(doc, table: L.Table) -> None:
         col.set(qn("w:w"), str(_twips(width)))
 
     # Minimum heights: Word paginates, and a row filled with a long answer grows.
-    # Activity rows may carry on on the next page; the short rows of the other
-    # tables do not split (LibreOffice would otherwise break a two-line label,
-    # as the PDF never does).
+    # Rows of tables with split_rows False never split (w:cantSplit; LibreOffice
+    # would otherwise break a two-line label, as the PDF never does).
     for r_index, row in enumerate(table.rows):
         tr = t.rows[r_index]
         tr.height = Mm(row.height)
@@ -206,7 +205,7 @@ def _table(doc, table: L.Table) -> None:
             width = sum(table.columns[col : col + cell.colspan])
             _fill_cell(target, cell, width)
     # Word keeps a row on the page of the next one when its paragraphs keep with next:
-    # the rows of a rowspan group stay together.
+    # rowspan groups, no row alone in 一、基本信息, each activity table on one page.
     for r_index, row in enumerate(table.rows):
         if row.keep_with_next:
             for p in t.rows[r_index]._tr.iter(qn("w:p")):

@@ -6,9 +6,14 @@ and the PDF are the same document and neither re-derives the rows from
 ``data/form.yaml``.
 
 Pagination is left to Word and to the PDF engine: there are no forced page
-breaks, rows may break across pages and grow when filled in, and captions
-and headings only keep with what follows. So any number of stages, modules
-and rows flows onto as many pages as it needs. The page count reported is
+breaks, only rules saying what stays together. Headings and captions keep
+with what follows; a row of 一、基本信息 is never left alone at the foot or the
+head of a page (its first row keeps with the second, the row before the last
+with the last; a rowspan group keeps together); each activity table stays on
+one page when it fits (一项一表: its rows do not split and each keeps with the
+next), and breaks between rows only when it is taller than a page. Rows grow
+when filled in. So any number of stages, modules and rows flows onto as many
+pages as it needs. The page count reported is
 the one WeasyPrint actually lays the PDF out on (LibreOffice paginates the
 DOCX the same way; the tests check that). The one thing that can fail is a
 single row taller than a page, which no engine can place.
@@ -53,10 +58,12 @@ CELL_PAD_X = 1.5  # mm, left and right text inset inside a cell
 CELL_PAD_Y = 1.0  # mm, top and bottom
 LABEL_WIDTH = 35.0  # first column of every table
 SUB_LABEL_WIDTH = 24.0  # 姓名 / 办公电话 … in the contact grid
-# Minimum row heights. With the data as published, the seal area and section 一
-# fill page 1 and the three activity tables share pages 2–4 with no page left
-# nearly empty; rows grow when filled in (three 500-字 activities, long names
-# and addresses stay within 6 pages) and extra rows flow onto more pages.
+# Minimum row heights. With the data as published, the seal area and most of
+# section 一 fill page 1, the contact group and the mailing address (kept
+# together) the notes and 二、工作方案 page 2, and each activity table a page of
+# its own (pages 3–5), no page left nearly empty; rows grow when filled in (an
+# activity of 500 字 in 四号 still fits one page, three stay within 6 pages) and
+# extra rows flow onto more pages.
 TEXT_ROW_MIN = 10.5  # a one-line answer (handwriting needs ~10 mm)
 CONTACT_ROW_MIN = 10.0
 ACTIVITY_ROW_MIN = 18.0  # room to write in by hand (two handwritten lines)
@@ -188,7 +195,7 @@ class Cell:
 class Row:
     cells: list[Cell]
     height: float  # mm, the minimum (rows grow when filled in)
-    keep_with_next: bool = False  # inside a rowspan: never break the page below this row
+    keep_with_next: bool = False  # never break the page below this row (rowspan groups, widows, whole tables)
     origin: int = -1  # index of the entry of data/form.yaml it comes from (basic.rows / plan.elements)
 
 
@@ -199,6 +206,7 @@ class Table:
     rows: list[Row]
     borders: bool = True
     split_rows: bool = True  # False: a row never breaks across pages (short answers, two-line labels)
+    keep_together: bool = False  # the whole table on one page when it fits (every row but the last keeps with the next)
 
     @property
     def height(self) -> float:
@@ -340,7 +348,21 @@ def basic_table(site: Edition) -> Table:
         else:
             value = Cell(colspan=4, kind="blank")
         rows.append(Row([label, value], TEXT_ROW_MIN, origin=origin))
-    return Table("basic", columns, _fit_rows(rows, columns), split_rows=False)
+    return Table("basic", columns, _fit_rows(no_lone_rows(rows), columns), split_rows=False)
+
+
+def no_lone_rows(rows: list[Row]) -> list[Row]:
+    """No row alone at the head or the foot of a page: the first keeps with the second, the one before the last with the last.
+
+    (Keeping the whole table together would carry it, with its heading, off page 1
+    whenever the answers make it taller than the room below the seal area.)
+    """
+    if len(rows) < 3:
+        return [replace(row, keep_with_next=True) if i < len(rows) - 1 else row for i, row in enumerate(rows)]
+    rows = list(rows)
+    for index in (0, len(rows) - 2):
+        rows[index] = replace(rows[index], keep_with_next=True)
+    return rows
 
 
 def label_text(row) -> str:
@@ -389,15 +411,19 @@ def _fit_rows(rows: list[Row], columns: list[float]) -> list[Row]:
 def activity_table(site: Edition, index: int) -> Table:
     plan = site.form.plan
     columns = [LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH]
+    last = len(plan.elements) - 1
     rows = [
         Row(
             [Cell([Line(balanced_lines(element, LABEL_WIDTH, "label"), "label")], kind="label"), Cell(kind="blank", valign="top")],
             ACTIVITY_ROW_MIN,
+            keep_with_next=origin < last,
             origin=origin,
         )
         for origin, element in enumerate(plan.elements)
     ]
-    return Table(f"activity-{index}", columns, _fit_rows(rows, columns))
+    # 一项一表: the table on one page. Rows do not split either, so a long answer moves
+    # its whole row (a single row taller than a page is refused by check_rows_fit).
+    return Table(f"activity-{index}", columns, _fit_rows(rows, columns), split_rows=False, keep_together=True)
 
 
 def activity_caption(site: Edition, index: int) -> str:
@@ -425,7 +451,9 @@ def form_layout(site: Edition) -> FormLayout:
     note = Paragraph(form.basic.note, "note", role="note")
     inferred = [Paragraph(INFERRED_NOTE, "note", role="inferred")] if any(r.inferred for r in form.basic.rows) else []
     heading2 = Paragraph(form.plan.heading, "heading", keep_with_next=True, role="heading")
-    instructions = Paragraph(form.plan.instructions, "body", keep_with_next=True, role="instructions")
+    # The instructions do not keep with the first activity: the activity table keeps together, and a
+    # chain 二、工作方案 → instructions → caption → table would carry the heading off a page it fits on.
+    instructions = Paragraph(form.plan.instructions, "body", role="instructions")
     blocks: list[Block] = [title, header, heading1, table1, note, *inferred, heading2, instructions]
     activities = [activity_table(site, index) for index in range(1, len(site.stages) + 1)]
     check_rows_fit(site, table1, activities[:1])
