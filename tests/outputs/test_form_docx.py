@@ -298,19 +298,22 @@ def test_every_value_cell_is_right_of_its_label_and_holds_one_empty_paragraph(do
     assert labels == expected
 
 
-def test_the_first_page_header_says_how_to_tick(document):
+def test_nothing_but_the_form_and_page_numbers_is_printed(document, edition_dir):
+    """Page 1 has no header of the site's (a hint to tick boxes there was printed, stamped and sent back):
+    every header is empty, and the hint stands beside the download on the 样表 page."""
     section = document.sections[0]
-    assert section.different_first_page_header_footer
-    assert section.first_page_header.paragraphs[0].text == form_layout.TICK_HINT
-    footer = section.first_page_footer._element
+    headers = [section.header, section.even_page_header, section.first_page_header]
+    assert not [h.paragraphs[0].text for h in headers if h.paragraphs and h.paragraphs[0].text]
+    footer = section.footer._element
     assert "PAGE" in "".join(t.text for t in footer.iter(qn("w:instrText")))
-    assert not section.header.paragraphs[0].text and not section.even_page_header.paragraphs[0].text
+    page = (edition_dir / "form" / "index.html").read_text(encoding="utf-8")
+    assert "Word 版可用 Word 或 WPS 直接填写（单击□即可勾选）" in page
 
 
 def test_libreoffice_renders_the_tick_boxes():
     text = squash(pdf_text(libreoffice_pdf()))
     boxes = squash(all_text(docx.Document(str(docx_file())))).count("□")
-    assert boxes > 5 and text.count("□") == boxes + 1  # and the one in the first page's hint
+    assert boxes > 5 and text.count("□") == boxes  # every box, and no other (no hint printed on the form)
 
 
 def test_seal_area_beside_its_label_is_a_borderless_42mm_square(document, site_data):

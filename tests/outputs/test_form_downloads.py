@@ -133,6 +133,6 @@ def test_the_inferred_label_and_the_stage_blank_read_alike_in_html_docx_and_pdf(
 
 def test_about_lists_what_the_site_added_to_the_form(built_site):
     about = squash(re.sub(r"<[^>]+>", "", (built_site / "about" / "index.html").read_text(encoding="utf-8")))
-    for added in ("活动表的排法", "所属阶段", "勾选框“□”", "在Word/WPS中单击□即可勾选", "“面向群体”最后一项前的“□”",
+    for added in ("活动表的排法", "所属阶段", "勾选框“□”", "单击□即可勾选”（提示不印在样表上）", "“面向群体”最后一项前的“□”",
                   "主办单位［邮寄地址］", "盖章处", "42毫米", "结尾一句", "FandolFang", "GPLv3", "GPLfontexception"):
         assert added in about, added

@@ -60,7 +60,6 @@ def render(layout: L.FormLayout) -> bytes:
     _set_defaults(doc)
     _set_page(doc)
     _footers(doc)
-    _first_page(doc)
     for block in layout.blocks:
         if isinstance(block, L.Table):
             _table(doc, block)
@@ -366,26 +365,6 @@ def _footers(doc) -> None:
     for header in (section.header, section.even_page_header):
         header.is_linked_to_previous = False
 
-
-def _first_page(doc) -> None:
-    """Page 1 only: the header says how to tick a box; the footer is the odd pages' one."""
-    section = doc.sections[0]
-    section.different_first_page_header_footer = True
-    hint = L.STYLES["hint"]
-    header = section.first_page_header
-    header.is_linked_to_previous = False
-    paragraph = header.paragraphs[0]
-    _format(paragraph, L.Style(hint.font, hint.size, hint.line, "right"))
-    _run(paragraph, L.TICK_HINT, hint)
-    footer = section.first_page_footer
-    footer.is_linked_to_previous = False
-    style = L.STYLES["footer"]
-    paragraph = footer.paragraphs[0]
-    _format(paragraph, L.Style(style.font, style.size, style.line, "right"))
-    paragraph.paragraph_format.right_indent = Pt(style.size)
-    _run(paragraph, "— ", style)
-    _field(paragraph, "PAGE", "1", style)
-    _run(paragraph, " —", style)
 
 
 def _field(paragraph, instruction: str, shown: str, style: L.Style) -> None:

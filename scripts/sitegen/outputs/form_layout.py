@@ -74,7 +74,6 @@ TICK_OTHER = "其他"  # the option name of the write-in blank, in tick-box tags
 STAGE_BLANK = "＿＿＿＿"  # 所属阶段 in each activity caption: a copied table names its own stage
 SEAL_SIZE = 44.0  # mm: the borderless blank beside 单位盖章 takes a 42 mm round seal with room to spare
 HEADER_LABEL_WIDTH = 32.0  # “单位盖章：” / “报送时间：” in 三号
-TICK_HINT = "在 Word / WPS 中单击□即可勾选"  # the DOCX's first-page header (not in the PDF, which is printed)
 INFERRED_NOTE = "方括号内为本站根据注的内容补全。"
 
 
