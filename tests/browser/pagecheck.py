@@ -205,6 +205,12 @@ def open_search(page, query: str) -> None:
             }, 50);
         })"""
     )
+    # The status line counts the results before the theme draws them (in the next frames, as the list
+    # scrolls into view): a count above 0 waits for the first drawn result.
+    page.wait_for_function(
+        """() => { const m = document.querySelector('.md-search-result__meta').textContent.match(/\\d+/);
+          return !m || m[0] === '0' || document.querySelector('.md-search-result__item') !== null; }"""
+    )
 
 
 def search_results(page) -> list[dict]:
