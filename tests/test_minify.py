@@ -20,7 +20,7 @@ from sitegen import minify
 ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")
 OUR_SCRIPTS = sorted([*(ROOT / "docs/assets/js").glob("*.js"), ROOT / "docs/assets/form-fill.js",
-                      ROOT / "docs/assets/inline/live-status.js"])
+                      ROOT / "docs/assets/site-search.js", ROOT / "docs/assets/inline/live-status.js"])
 
 
 def node_check(code: str, tmp_path: Path) -> None:
@@ -80,3 +80,17 @@ def test_live_status_is_inline_where_the_status_is(built_site):
         inline = html.count('getElementById("site-live-data")')
         live = 'data-live="status"' in html or 'data-live="doc-status"' in html
         assert inline == (1 if live else 0), (page.relative_to(built_site), inline, live)
+
+
+def test_the_search_dialogs_files_load_only_with_the_dialog(built_site):
+    """site-search.js/.css serve the site's own search dialog (engines without Material's search box):
+    minified, and linked from a page only when it has the dialog, never joined into site.js/site.css."""
+    for name in ("site-search.js", "site-search.css"):
+        built = (built_site / "assets" / name).read_text(encoding="utf-8")
+        assert len(built) < len((ROOT / "docs/assets" / name).read_text(encoding="utf-8"))
+    assert "data-site-search-open" not in (built_site / "assets/site.js").read_text(encoding="utf-8")
+    assert ".site-search" not in (built_site / "assets/site.css").read_text(encoding="utf-8")
+    for page in sorted(built_site.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        has_dialog = 'id="site-search"' in html
+        assert ("assets/site-search.js" in html) == has_dialog == ("assets/site-search.css" in html), page

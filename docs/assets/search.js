@@ -202,7 +202,7 @@ export function connect(root) {
 // per page, its sections under it, each a link; the count and "没有…" in the
 // dialog's status line, in the theme's Chinese words (the dialog's data-*).
 // Enter opens the first result; ↓ and ↑ move between the results and back
-// to the search box. Called once, by docs/assets/js/35-search-dialog.js.
+// to the search box. Called once, by docs/assets/site-search.js.
 export function dialog(element, root) {
   const input = element.querySelector("input");
   const status = element.querySelector(".md-search-result__meta");

@@ -195,7 +195,8 @@ def purge_css(css: str, names: set[str], other_css: str = "", *, prune_variables
 # ---------------------------------------------------------------- the site
 
 # Our files in the built site (generate.py writes them from docs/assets/), and how each is minified.
-MINIFIED = {"assets/site.js": minify.js, "assets/form-fill.js": minify.js, "assets/site.css": minify.css}
+MINIFIED = {"assets/site.js": minify.js, "assets/form-fill.js": minify.js, "assets/site-search.js": minify.js,
+            "assets/site.css": minify.css, "assets/site-search.css": minify.css}
 
 
 def minify_own(site_dir: Path) -> dict[str, tuple[int, int]]:

@@ -1,9 +1,9 @@
 /* The site's own search dialog (issue 12): opens it, loads its search on first use.
  *
- * Only on an engine whose theme has no Material search box (Zensical): the
- * header then has a 打开搜索 button with data-site-search-open and the
- * <dialog id="site-search"> of overrides/partials/site-search.html. On
- * MkDocs and ProperDocs neither is there and this does nothing.
+ * Loaded with the <dialog id="site-search"> of overrides/partials/site-search.html,
+ * only on an engine whose theme has no Material search box (Zensical); the
+ * header then has a 打开搜索 button with data-site-search-open. MkDocs and
+ * ProperDocs pages neither have the dialog nor load this.
  *
  * The button opens the dialog as a modal (the browser keeps focus in it and
  * closes it on Escape); focus goes to the search box, and back to the button
