@@ -116,13 +116,14 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, drafts: bool | N
 
 def post_build(site_dir: Path, engine: str, root: Path = ROOT, drafts: bool = False) -> None:
     """Steps on the built folder, the same for every engine (the one call site after any engine)."""
-    from .engines import finish_site
+    from .engines import WITH_HOOKS, finish_site
     from .perf import optimize_site
     from .postbuild import mend_site
     from .wechathint import place_hints
 
     finish_site(site_dir, engine)
-    mend_site(site_dir)  # the theme's invalid attributes, as the MkDocs hook removes them (Zensical runs none)
+    if engine not in WITH_HOOKS:  # MkDocs and ProperDocs mended each page in the hook (scripts/hooks.py)
+        mend_site(site_dir)  # the theme's invalid attributes
     index_site(site_dir, load_site(root, drafts=drafts), root)  # search (Pagefind), the same on every engine
     place_hints(site_dir)  # the WeChat hint's bar, there from the first paint (sitegen.wechathint)
     optimize_site(site_dir)  # speed (sitegen.perf): purged theme CSS, deferred scripts

@@ -205,7 +205,11 @@ class Table:
     rows: list[Row]
     borders: bool = True
     split_rows: bool = True  # False: a row never breaks across pages (short answers, two-line labels)
-    keep_together: bool = False  # the whole table on one page when it fits (every row but the last keeps with the next)
+
+    @property
+    def keep_together(self) -> bool:
+        """The whole table on one page when it fits: every row but the last keeps with the next."""
+        return len(self.rows) > 1 and all(row.keep_with_next for row in self.rows[:-1])
 
     @property
     def height(self) -> float:
@@ -422,7 +426,7 @@ def activity_table(site: Edition, index: int) -> Table:
     ]
     # 一项一表: the table on one page. Rows do not split either, so a long answer moves
     # its whole row (a single row taller than a page is refused by check_rows_fit).
-    return Table(f"activity-{index}", columns, _fit_rows(rows, columns), split_rows=False, keep_together=True)
+    return Table(f"activity-{index}", columns, _fit_rows(rows, columns), split_rows=False)
 
 
 def activity_caption(site: Edition, index: int) -> str:
