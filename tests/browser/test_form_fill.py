@@ -294,7 +294,7 @@ def test_desktop_fill_reload_export_print(browser, server, edition, tmp_path):
     check_export(path, edition, typed, tagged=True)
     lo = soffice_pdf(path, tmp_path / "lo")
     # For looking at: the export as LibreOffice lays it out, one PNG a page.
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(lo), "/tmp/webform-export-p"], check=False)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(lo), str(tmp_path / "export-p")], check=False)
     text = re.sub(r"\s+", "", pdf_text(lo))
     for value in [UNIT, typed["values"][f"basic:{edition.form.basic.rows[-1].label}"], "退休<专家>&家属", "第4项主要安排"]:
         assert re.sub(r"\s+", "", value) in text, value
@@ -373,8 +373,8 @@ def test_wechat_phone(browser, server, edition, tmp_path):
     assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
     page.locator("#在线填写").scroll_into_view_if_needed()
     page.evaluate("() => document.getElementById('在线填写').scrollIntoView()")
-    page.screenshot(path="/tmp/webform-phone.png")  # the 390 × 844 window
-    page.locator("#form-fill").screenshot(path="/tmp/webform-phone-full.png")
+    page.screenshot(path=str(tmp_path / "phone.png"))  # the 390 × 844 window
+    page.locator("#form-fill").screenshot(path=str(tmp_path / "phone-full.png"))
     page.reload(wait_until="networkidle")
     check_filled(page, typed)
     assert not outside and not errors, (outside, errors)
@@ -404,7 +404,6 @@ def test_inferred_label_reads_as_in_the_sample_table(browser, server, edition, t
     field = page.get_by_role("textbox", name=rows[-1].shown_label, exact=True)
     field.fill("北京市海淀区复兴路10号")
     page.locator("#form-fill").screenshot(path=str(tmp_path / "form.png"))
-    page.locator(f'label[for="{field.get_attribute("id")}"]').screenshot(path="/tmp/webform-inferred-label.png")
     # 复制全部文字 names the row the same way.
     page.evaluate("""() => { window.__copied = null;
       Object.defineProperty(navigator, 'clipboard', {value: {writeText: t => { window.__copied = t; return Promise.resolve(); }}});
@@ -430,9 +429,7 @@ def seal_room(pdf: Path, label: str) -> tuple[float, float]:
     word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">' + re.escape(label), xml)
     assert word, f"{label} not printed on page 1"
     x0, x1, y1 = float(word.group(1)), float(word.group(3)), float(word.group(4))
-    data = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", "1", "-l", "1", str(pdf)], capture_output=True, check=True).stdout
-    head = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
-    width, height, pixels = int(head.group(1)), int(head.group(2)), data[head.end():]
+    width, height, pixels = formfiles.gray_page(pdf, 1)
 
     def ink(y: int, left: int, right: int) -> bool:
         return min(pixels[y * width + max(left, 0) : y * width + min(right, width)], default=255) < 160
@@ -476,7 +473,7 @@ def test_print_keeps_the_seal_square_and_breaks_pages_as_the_pdf(browser, server
     page.emulate_media(media="print")
     pdf = tmp_path / "print.pdf"
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), "/tmp/webform-print-p"], check=False)  # for looking at
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "print-p")], check=False)  # for looking at
 
     seal = next(f for f in form.header_fields if "盖章" in f)
     width, height = seal_room(pdf, f"{seal}：")
@@ -506,7 +503,7 @@ LINES = """(el) => {
 }"""
 
 
-def test_sample_table_is_readable_at_390_px_in_the_largest_size(browser, server, built_site, edition):
+def test_sample_table_is_readable_at_390_px_in_the_largest_size(browser, server, built_site, edition, tmp_path):
     """特大 on a phone: no label or answer cell of 一、基本信息 shrinks to a character a line (办/公/电/话), no sideways scroll."""
     found = re.search(r'class="reader-controls"[^>]*data-reader-key="([^"]+)"', (built_site / "index.html").read_text(encoding="utf-8"))
     context = browser.new_context(**WINDOWS["mobile"])
@@ -527,9 +524,7 @@ def test_sample_table_is_readable_at_390_px_in_the_largest_size(browser, server,
               if td.bounding_box()["width"] < 6 * font]
     assert not narrow, f"answer cells narrower than six characters: {narrow}"
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    contact = table.locator("th[rowspan]")
-    contact.scroll_into_view_if_needed()
-    table.screenshot(path="/tmp/form-sample-xlarge-390.png")
+    table.screenshot(path=str(tmp_path / "sample-xlarge.png"))
     assert not errors, errors
     context.close()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -24,6 +25,9 @@ import yaml
 from pypdf import PdfReader
 
 from pagecheck import nav_titles
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "outputs"))
+import formfiles  # noqa: E402  (tests/outputs: reading PDF pages)
 
 pytestmark = pytest.mark.browser
 
@@ -115,13 +119,7 @@ def pdf_words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
 
 def ink_rows(pdf: Path, page_no: int) -> tuple[int, list[int]]:
     """Render one page at 72 dpi (1 px = 1 pt) in grey; return (width, rows that hold ink)."""
-    data = subprocess.run(
-        ["pdftoppm", "-r", "72", "-gray", "-f", str(page_no), "-l", str(page_no), str(pdf)],
-        capture_output=True, check=True,
-    ).stdout
-    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
-    width, height = int(header.group(1)), int(header.group(2))
-    pixels = data[header.end():]
+    width, height, pixels = formfiles.gray_page(pdf, page_no)
     rows = [y for y in range(height) if min(pixels[y * width:(y + 1) * width]) < 160]
     return width, rows
 

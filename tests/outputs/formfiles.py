@@ -140,6 +140,16 @@ def activity_pages(cells, site_data, count: int) -> list[tuple[int, int, int]]:
     return result
 
 
+def gray_page(pdf: Path, page_no: int) -> tuple[int, int, bytes]:
+    """One page rendered at 72 dpi (1 px = 1 pt) in grey by pdftoppm: (width, height, one byte a pixel, 0 = ink).
+
+    For where the ink is: Chromium's Type 3 CJK glyph boxes (pdftotext -bbox) reach far above the glyphs."""
+    data = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page_no), "-l", str(page_no), str(pdf)],
+                          capture_output=True, check=True).stdout
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    return int(header.group(1)), int(header.group(2)), data[header.end():]
+
+
 def squash(text: str) -> str:
     """Text without any white space, so line and cell breaks do not matter."""
     return re.sub(r"\s+", "", text)
